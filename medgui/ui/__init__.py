@@ -1,0 +1,1 @@
+"""Thin Qt views over the core, fed by the workers."""
