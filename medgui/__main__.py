@@ -31,7 +31,8 @@ medgui: no display found (DISPLAY and WAYLAND_DISPLAY are unset), so the window 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and not args[0].startswith("-") or args[:1] in (["-h"], ["--help"], ["--version"]):
-        from medgui.cli import command_names, main as cli_main
+        from medgui.cli import command_names
+        from medgui.cli import main as cli_main
 
         if args[0] in command_names() or args[0].startswith("-"):
             return cli_main(args)

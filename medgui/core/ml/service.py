@@ -21,6 +21,7 @@ Jobs are core functions ``fn(payload, progress, cancelled) -> result`` named in
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import queue
@@ -131,10 +132,9 @@ def serve(conn: Any) -> None:  # conn: multiprocessing.connection.Connection
     threading.Thread(target=reader, name="medgui-service-reader", daemon=True).start()
 
     def send(event: str, job_id: int, data: Any = None) -> None:
-        try:
+        # If the GUI went away there is nobody to report to.
+        with contextlib.suppress(BrokenPipeError, OSError):
             conn.send((event, job_id, data))
-        except (BrokenPipeError, OSError):
-            pass  # the GUI went away; nothing to report to
 
     while True:
         msg = jobs.get()
@@ -166,7 +166,5 @@ def serve(conn: Any) -> None:  # conn: multiprocessing.connection.Connection
             send("finished", job_id)
             with lock:
                 flags.pop(job_id, None)
-    try:
+    with contextlib.suppress(OSError):
         conn.close()
-    except OSError:
-        pass
