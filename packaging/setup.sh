@@ -70,7 +70,7 @@ case "$mode" in
   test)
     export QT_QPA_PLATFORM=offscreen
     echo "medgui setup: ruff" >&2
-    "$VENV/bin/ruff" check medgui tests benchmarks scripts
+    "$VENV/bin/ruff" check .
     echo "medgui setup: import-linter (layering contracts)" >&2
     "$VENV/bin/lint-imports"
     exec "$VENV/bin/python" -m pytest "$@"
