@@ -18,6 +18,10 @@ from medgui.core.errors import MedguiError
 # Modules that contribute sub-commands, in the order ``--help`` lists them.
 COMMAND_MODULES = [
     "medgui.cli.image",
+    "medgui.cli.records",
+    "medgui.cli.text",
+    "medgui.cli.train",
+    "medgui.cli.models",
 ]
 
 

@@ -6,7 +6,10 @@ on, no custom objects, and a refusal of any layer that carries code (``Lambda``)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from medgui.core.errors import ModelLoadError
 from medgui.core.ml.registry import ModelCard, Registry
@@ -33,9 +36,41 @@ def _iter_layers(model):  # type: ignore[no-untyped-def]
         yield from _iter_layers(layer)
 
 
+def check_keras_file(path: Path, where: str = "model") -> None:
+    """Refuse a ``.keras`` archive whose saved configuration names an executable layer.
+
+    Reads only ``config.json`` inside the archive: nothing is deserialised, so the
+    refusal is clear (Keras' own safe_mode error talks about ``lambda`` deserialisation).
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            config = json.loads(zf.read("config.json"))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return  # not a .keras archive we can read: Keras' loader reports it
+    found = _class_names(config) & _EXECUTABLE_LAYERS
+    if found:
+        raise ModelLoadError(
+            f"{where} contains a '{sorted(found)[0]}' layer, which runs arbitrary code; medgui "
+            "refuses such models. Rebuild it from standard Keras layers.", path=path)
+
+
+def _class_names(node: Any) -> set[str]:
+    names: set[str] = set()
+    if isinstance(node, dict):
+        if isinstance(node.get("class_name"), str):
+            names.add(node["class_name"])
+        for value in node.values():
+            names |= _class_names(value)
+    elif isinstance(node, list):
+        for value in node:
+            names |= _class_names(value)
+    return names
+
+
 def load_model(card: ModelCard, registry: Registry | None = None) -> keras.Model:
     """Verify ``card``'s files and load its Keras model for inference."""
     (registry or Registry()).verify(card)
+    check_keras_file(card.model_path, f"model {card.ref}")
     import keras
 
     try:

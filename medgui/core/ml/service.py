@@ -39,6 +39,10 @@ CancelledFn = Callable[[], bool]
 JOBS: dict[str, str] = {
     "ping": "medgui.core.ml.service:ping",
     "warmup": "medgui.core.ml.service:warmup",
+    "classify_image": "medgui.core.ml.infer:classify_image_job",
+    "classify_text": "medgui.core.ml.text:classify_text_job",
+    "train": "medgui.core.ml.train:train_job",
+    "import_model": "medgui.core.ml.registry_jobs:import_model_job",
 }
 
 

@@ -1,0 +1,142 @@
+"""``medgui classify-image PATH...``: classify X-ray files and folders from a shell.
+
+stdout carries the results (a table, or one JSON object per line with ``--json``);
+the progress bar and error summary go to stderr. Exit status 0 when every input was
+classified, 1 when any failed, 2 for usage errors. TensorFlow is imported only when
+the command runs, so ``medgui --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from medgui.cli.progress import ProgressBar
+
+
+def add_parsers(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "classify-image",
+        help="classify chest X-ray files or folders with the image model",
+        description="Classify X-ray images (PNG, JPEG, BMP, TIFF, DICOM). A folder is searched "
+        "recursively. Decision support only: not a diagnosis.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="image file or folder")
+    p.add_argument("--json", action="store_true", help="one JSON object per input per line")
+    p.add_argument("--csv", metavar="OUT", type=Path, help="also write the results to this CSV file")
+    p.add_argument("--model", metavar="NAME@VERSION", help="model to use (default: the active one)")
+    p.add_argument("--batch-size", type=int, default=32, help="images per model call (default 32)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.set_defaults(handler=run)
+
+
+def collect_inputs(paths: list[str]) -> list[str]:
+    """Files as given, folders expanded (recursively, sorted) to the images inside.
+
+    A path that does not exist is kept, so it is reported as an error in the results.
+    """
+    from medgui.core.imaging import is_probably_image
+
+    out: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = []
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found += [
+                    str(Path(root) / f) for f in files
+                    if not f.startswith(".") and is_probably_image(Path(root) / f)
+                ]
+            out += sorted(found)
+        else:
+            out.append(str(path))
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.batch_size < 1:
+        print("medgui classify-image: error: --batch-size must be at least 1", file=sys.stderr)
+        return 2
+    inputs = collect_inputs(args.paths)
+    if not inputs:
+        print("medgui classify-image: error: no image files found in "
+              + ", ".join(args.paths), file=sys.stderr)
+        return 1
+    from medgui.core.ml.service import configure_environment
+
+    configure_environment()
+    from medgui.core.ml.infer import get_image_classifier
+
+    clf = get_image_classifier(args.model)  # ModelLoadError -> one line, exit 1 (cli main)
+    classes = clf.classes
+    bar = ProgressBar(len(inputs), "classify", quiet=args.no_progress)
+    results: list[dict[str, Any]] = []
+    failed = 0
+    csv_file = None
+    writer = None
+    if args.csv:
+        try:
+            csv_file = open(args.csv, "w", newline="", encoding="utf-8")  # noqa: SIM115
+        except OSError as exc:
+            print(f"medgui classify-image: error: cannot write {args.csv}: {exc.strerror}", file=sys.stderr)
+            return 2
+        writer = csv.writer(csv_file)
+        writer.writerow(["path", "label", *[f"p_{c}" for c in classes], "model", "error"])
+    try:
+        if not args.json:
+            print(_table_header(classes))
+        for result in clf.classify_paths(inputs, batch_size=args.batch_size):
+            results.append(result)
+            failed += "error" in result
+            if args.json:
+                print(json.dumps(_public(result)), flush=True)
+            else:
+                print(_table_row(result, classes), flush=True)
+            if writer is not None:
+                writer.writerow(_csv_row(result, classes))
+            bar.update(message=Path(result["path"]).name)
+    finally:
+        bar.close()
+        if csv_file is not None:
+            csv_file.close()
+    if failed:
+        print(f"medgui classify-image: {failed} of {len(inputs)} inputs could not be classified",
+              file=sys.stderr)
+    if not args.json:
+        print(f"model {clf.card.ref}; decision support only, not a diagnosis", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _public(result: dict[str, Any]) -> dict[str, Any]:
+    if "error" in result:
+        return {"path": result["path"], "error": result["error"]}
+    return {
+        "path": result["path"],
+        "label": result["label"],
+        "probabilities": {k: round(v, 6) for k, v in result["probabilities"].items()},
+        "model": result["model"],
+    }
+
+
+def _table_header(classes: list[str]) -> str:
+    return "  ".join([f"{'label':<12}", *[f"{'P(' + c + ')':>14}" for c in classes], "path"])
+
+
+def _table_row(result: dict[str, Any], classes: list[str]) -> str:
+    if "error" in result:
+        return f"{'ERROR':<12}  {result['error']}"
+    probs = [f"{result['probabilities'][c]:>14.3f}" for c in classes]
+    return "  ".join([f"{result['label']:<12}", *probs, result["path"]])
+
+
+def _csv_row(result: dict[str, Any], classes: list[str]) -> list[str]:
+    if "error" in result:
+        return [result["path"], "", *["" for _ in classes], "", result["error"]]
+    probs = [f"{result['probabilities'][c]:.6f}" for c in classes]
+    return [result["path"], result["label"], *probs, result["model"], ""]

@@ -1,0 +1,99 @@
+"""``medgui models list|show|activate|import|export|delete``: the model registry from a shell.
+
+Every sub-command takes ``--json`` for machine-readable output. Nothing here imports
+TensorFlow except ``import``, which loads the model in safe mode to refuse code in it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def add_parsers(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("models", help="list, show, activate, import, export or delete models",
+                              description="Manage the local model registry.")
+    sub = p.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    ls = sub.add_parser("list", help="all models, the active ones marked")
+    ls.add_argument("--task", choices=("image", "text"))
+    show = sub.add_parser("show", help="one model's card")
+    show.add_argument("ref", metavar="NAME[@VERSION]")
+    act = sub.add_parser("activate", help="use this model for its task")
+    act.add_argument("ref", metavar="NAME[@VERSION]")
+    imp = sub.add_parser("import", help="add a model exported with `models export`")
+    imp.add_argument("file", type=Path, metavar="FILE")
+    exp = sub.add_parser("export", help="write a model as one .medgui-model file")
+    exp.add_argument("ref", metavar="NAME[@VERSION]")
+    exp.add_argument("dest", type=Path, metavar="DEST", help="file name, or folder")
+    rm = sub.add_parser("delete", help="delete one version of a model you trained or imported")
+    rm.add_argument("ref", metavar="NAME@VERSION")
+    for action in (ls, show, act, imp, exp, rm):
+        action.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=run)
+
+
+def _entry(card: Any, active: set[str]) -> dict[str, Any]:
+    return {"ref": card.ref, **card.to_json(), "builtin": card.builtin, "active": card.ref in active,
+            "path": str(card.path) if card.path else None}
+
+
+def run(args: argparse.Namespace) -> int:
+    from medgui.core.ml.registry import Registry, card_summary
+
+    registry = Registry()
+    action = args.models_command
+
+    def active_refs() -> set[str]:
+        refs = set()
+        for task in ("image", "text"):
+            try:
+                refs.add(registry.active(task).ref)
+            except Exception:  # noqa: BLE001 - no model for that task is not an error here
+                continue
+        return refs
+
+    if action == "list":
+        cards = registry.list(args.task)
+        active = active_refs()
+        if args.json:
+            print(json.dumps([_entry(c, active) for c in cards]))
+            return 0
+        if not cards:
+            print("no models; train one with `medgui train`", file=sys.stderr)
+            return 0
+        width = max(len(c.ref) for c in cards)
+        for c in cards:
+            acc = c.metrics.get("accuracy") if c.metrics else None
+            acc_text = f"acc {acc:.3f}" if isinstance(acc, (int, float)) else ""
+            print(f"{'*' if c.ref in active else ' '} {c.ref:<{width}}  {c.task:<5}  {c.architecture:<12}  "
+                  f"{acc_text:<9}  "
+                  f"{c.created[:10]:<10}  {'shipped' if c.builtin else ''}".rstrip())
+        return 0
+    if action == "show":
+        card = registry.get(args.ref)
+        print(json.dumps(_entry(card, active_refs())) if args.json else card_summary(card))
+        return 0
+    if action == "activate":
+        card = registry.activate(args.ref)
+        _say(args, {"active": card.ref, "task": card.task}, f"{card.ref} is now the active {card.task} model")
+        return 0
+    if action == "import":
+        card = registry.import_model(args.file)
+        _say(args, {"imported": card.ref, "path": str(card.path)}, card.ref)
+        return 0
+    if action == "export":
+        out = registry.export(args.ref, args.dest)
+        _say(args, {"exported": registry.get(args.ref).ref, "file": str(out)}, str(out))
+        return 0
+    if action == "delete":
+        card = registry.delete(args.ref)
+        _say(args, {"deleted": card.ref}, f"deleted {card.ref}")
+        return 0
+    return 2
+
+
+def _say(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
+    print(json.dumps(data) if args.json else text)

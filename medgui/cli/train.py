@@ -1,0 +1,192 @@
+"""``medgui train`` and ``medgui evaluate``: the training wizard's core, non-interactive.
+
+``train`` scans the data (summary on stderr), trains with a progress bar on stderr,
+registers the model and prints its ``NAME@VERSION`` as the last line of stdout.
+``evaluate`` prints a registered model's metrics on a labelled folder or table
+(``--json``: one JSON object with ``accuracy``, ``macro_f1``, ``auc``, ``auc_ci``,
+``per_class``, ``confusion_matrix``, ``sensitivity``, ``specificity`` ...).
+TensorFlow is imported only when a command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from medgui.cli.progress import ProgressBar
+
+
+def add_parsers(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "train", help="train an image or text classifier and register it",
+        description="Train a classifier on a folder with one sub-folder per class (images, or "
+        ".txt files) or, for text, a CSV/TSV table. The test split is never trained on; the "
+        "registered NAME@VERSION is the last line of stdout.")
+    p.add_argument("--task", required=True, choices=("image", "text"))
+    p.add_argument("--data", required=True, metavar="PATH", help="dataset folder, or CSV/TSV for text")
+    p.add_argument("--text-column", metavar="C", help="table column holding the text")
+    p.add_argument("--label-column", metavar="L", help="table column holding the label")
+    p.add_argument("--name", help="model name in the registry (default: task-folder)")
+    p.add_argument("--notes", default="", help="free text stored in the model card")
+    p.add_argument("--arch", default="", help="architecture (default: compact_cnn / bilstm)")
+    p.add_argument("--epochs", type=int, default=20)
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--lr", type=float, default=1e-3, help="learning rate (default 0.001)")
+    p.add_argument("--dropout", type=float, default=0.3)
+    p.add_argument("--weight-decay", type=float, default=1e-4)
+    p.add_argument("--patience", type=int, default=4, help="early-stopping patience in epochs")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--val", type=float, default=0.15, metavar="F", help="validation fraction")
+    p.add_argument("--test", type=float, default=0.15, metavar="F", help="test fraction")
+    p.add_argument("--group-pattern", metavar="RE",
+                   help=r"regex naming the patient in file names, e.g. '(person\d+)_'")
+    p.add_argument("--imbalance", choices=("weights", "oversample", "none"), default="weights")
+    p.add_argument("--no-augment", action="store_true", help="no image augmentation")
+    p.add_argument("--horizontal-flip", action="store_true", help="add horizontal flips (moves the heart!)")
+    p.add_argument("--image-size", type=int, default=224, help="model input side in pixels")
+    p.add_argument("--vocab-size", type=int, default=10000)
+    p.add_argument("--seq-len", type=int, default=100)
+    p.add_argument("--kfold", type=int, default=0, metavar="K", help="K-fold cross-validation (0 = off)")
+    p.add_argument("--strategy", choices=("default", "mirrored", "multiworker"), default="default",
+                   help="tf.distribute strategy; multiworker reads TF_CONFIG")
+    p.add_argument("--positive-class", help="two classes: the one sensitivity refers to")
+    p.add_argument("--exclude-class", action="append", default=[], metavar="C",
+                   help="leave this class out (repeatable)")
+    p.add_argument("--activate", action="store_true", help="make the new model the active one")
+    p.add_argument("--json", action="store_true", help="print the card and evaluation as JSON first")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.set_defaults(handler=run_train)
+
+    e = subparsers.add_parser(
+        "evaluate", help="metrics of a registered model on a labelled dataset",
+        description="Evaluate NAME[@VERSION] on a folder with one sub-folder per class, or a table.")
+    e.add_argument("--model", required=True, metavar="NAME[@VERSION]")
+    e.add_argument("--data", required=True, metavar="PATH")
+    e.add_argument("--text-column", metavar="C")
+    e.add_argument("--label-column", metavar="L")
+    e.add_argument("--json", action="store_true", help="one JSON object with every metric")
+    e.add_argument("--no-progress", action="store_true")
+    e.set_defaults(handler=run_evaluate)
+
+
+class _Progress:
+    """One stderr bar per phase, fed by the core's progress dicts."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar: ProgressBar | None = None
+        self.key: tuple[Any, ...] = ()
+
+    def __call__(self, info: dict[str, Any]) -> None:
+        phase = info.get("phase")
+        if phase == "scan":
+            self._bar(("scan",), int(info.get("total") or 0), "scan").update(int(info.get("done") or 0))
+        elif phase in ("train", "kfold"):
+            batches = int(info.get("batches") or 1)
+            epochs = int(info.get("epochs") or 1)
+            label = f"fold {info.get('fold')}/{info.get('folds')}" if phase == "kfold" else "train"
+            bar = self._bar((phase, info.get("fold")), epochs * batches, label)
+            done = (int(info.get("epoch") or 1) - 1) * batches + int(info.get("batch") or batches)
+            logs = info.get("logs") or {}
+            text = " ".join(f"{k} {logs[k]:.3f}" for k in ("loss", "val_loss", "val_accuracy") if k in logs)
+            bar.update(min(done, bar.total), text)
+        elif info.get("message"):
+            self.close()
+            if not self.quiet:
+                print(f"{phase}: {info['message']}", file=sys.stderr)
+
+    def _bar(self, key: tuple[Any, ...], total: int, label: str) -> ProgressBar:
+        if self.bar is None or key != self.key:
+            self.close()
+            self.bar, self.key = ProgressBar(total, f"{label:>10}", quiet=self.quiet), key
+        return self.bar
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _default_name(task: str, data: str) -> str:
+    stem = Path(data).stem or Path(data).resolve().name
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{task}-{stem}").strip("-.") or task
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from medgui.core.ml.service import configure_environment
+
+    configure_environment()
+    from medgui.core.ml.train import TrainingConfig, register_outcome, run_training, scan_data
+
+    fractions = (1.0 - args.val - args.test, args.val, args.test)
+    if min(fractions) <= 0:
+        print("medgui train: error: --val and --test must be positive and sum to less than 1",
+              file=sys.stderr)
+        return 2
+    config = TrainingConfig(
+        task=args.task, data=args.data, name=args.name or _default_name(args.task, args.data),
+        notes=args.notes, text_column=args.text_column, label_column=args.label_column,
+        exclude_classes=tuple(args.exclude_class), group_pattern=args.group_pattern,
+        train_fraction=fractions[0], val_fraction=fractions[1], test_fraction=fractions[2],
+        seed=args.seed, imbalance=args.imbalance, augment=not args.no_augment,
+        horizontal_flip=args.horizontal_flip, architecture=args.arch, epochs=args.epochs,
+        batch_size=args.batch_size, learning_rate=args.lr, dropout=args.dropout,
+        weight_decay=args.weight_decay, patience=args.patience, kfold=args.kfold,
+        image_size=args.image_size, vocab_size=args.vocab_size, seq_len=args.seq_len,
+        strategy=args.strategy, positive_class=args.positive_class)
+    config.check()
+    progress = _Progress(args.no_progress)
+    scan = scan_data(config, progress)
+    progress.close()
+    print(scan.summary(), file=sys.stderr)
+    outcome = run_training(config, progress, scan=scan)
+    progress.close()
+    card = register_outcome(outcome, config.name, config.notes, activate=args.activate)
+    if args.json:
+        print(json.dumps({"model": card.ref, "card": card.to_json(), "evaluation": outcome.evaluation}))
+    else:
+        print(_metrics_text(outcome.evaluation))
+    print(card.ref)
+    return 0
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    from medgui.core.ml.service import configure_environment
+
+    configure_environment()
+    from medgui.core.ml.train import evaluate_model
+
+    progress = _Progress(args.no_progress)
+    metrics = evaluate_model(args.model, args.data, args.text_column, args.label_column, progress)
+    progress.close()
+    print(json.dumps(metrics) if args.json else _metrics_text(metrics))
+    return 0
+
+
+def _metrics_text(m: dict[str, Any]) -> str:
+    def ci(key: str) -> str:
+        value = m.get(f"{key}_ci")
+        return f"  (95 % CI {value[0]:.3f}-{value[1]:.3f})" if value else ""
+
+    lines = [f"test examples: {m['n']}", f"accuracy: {m['accuracy']:.3f}{ci('accuracy')}",
+             f"macro_f1: {m['macro_f1']:.3f}{ci('macro_f1')}"]
+    if m.get("auc") is not None:
+        lines.append(f"auc: {m['auc']:.3f}{ci('auc')}")
+    if m.get("sensitivity") is not None:
+        lines.append(f"threshold: P({m['positive_class']}) >= {m['threshold']:.3f}: sensitivity "
+                     f"{m['sensitivity']:.3f}, specificity {m.get('specificity') or 0:.3f}")
+    width = max(len(c) for c in m["classes"])
+    lines.append(f"{'class':<{width}}  precision  recall  f1     support")
+    for c, row in m["per_class"].items():
+        lines.append(f"{c:<{width}}  {row['precision']:9.3f}  {row['recall']:6.3f}  {row['f1']:.3f}  {row['support']:7d}")
+    lines.append("confusion matrix (rows: true class, columns: predicted):")
+    lines += ["  " + " ".join(f"{v:6d}" for v in row) for row in m["confusion_matrix"]]
+    if m.get("kfold"):
+        k = m["kfold"]
+        lines.append(f"{k['folds']}-fold cross-validation: " + "; ".join(
+            f"{key} {k[key]['mean']:.3f} ± {k[key]['std']:.3f}" for key in ("accuracy", "macro_f1", "auc") if key in k))
+    return "\n".join(lines)

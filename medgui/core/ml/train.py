@@ -1,0 +1,521 @@
+"""Train and evaluate an image or text classifier from a dataset, as the wizard and CLI do.
+
+``run_training`` is the whole recipe: scan, group-aware stratified split, optional k-fold
+cross-validation on the training split, training with early stopping (best epoch
+restored), a decision threshold chosen on the validation split, and an evaluation on the
+untouched test split. It leaves the model in a staging folder with an unregistered
+``ModelCard``; ``register_outcome`` moves it into the registry. A cancel raises
+``Cancelled`` within about one batch and leaves nothing behind.
+
+Progress reports are dicts with ``phase`` (``scan``, ``split``, ``kfold``, ``train``,
+``evaluate``), and for training ``epoch``, ``epochs``, ``batch``, ``batches``,
+``logs`` (``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``), ``eta_s`` and, in
+k-fold, ``fold``/``folds``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from medgui.core.datasets import (
+    DatasetScan,
+    class_weights,
+    fingerprint,
+    oversample,
+    scan_folder,
+    scan_table,
+    split_items,
+)
+from medgui.core.errors import Cancelled, ModelLoadError, TrainingError
+from medgui.core.metrics import evaluate_probabilities, summarize_folds, youden_threshold
+from medgui.core.ml.registry import ModelCard, Registry, check_name
+
+ProgressFn = Callable[[dict[str, Any]], None]
+CancelledFn = Callable[[], bool]
+
+IMBALANCE = ("weights", "oversample", "none")
+STRATEGIES = ("default", "mirrored", "multiworker")
+DEFAULT_ARCHITECTURE = {"image": "compact_cnn", "text": "bilstm"}
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """Everything that decides a training run; stored in the model card as is."""
+
+    task: str
+    data: str
+    name: str = ""
+    notes: str = ""
+    text_column: str | None = None
+    label_column: str | None = None
+    exclude_classes: tuple[str, ...] = ()
+    group_pattern: str | None = None
+    train_fraction: float = 0.7
+    val_fraction: float = 0.15
+    test_fraction: float = 0.15
+    seed: int = 0
+    imbalance: str = "weights"  # "weights" | "oversample" | "none"
+    augment: bool = True
+    horizontal_flip: bool = False
+    architecture: str = ""
+    epochs: int = 20
+    batch_size: int = 32
+    learning_rate: float = 1e-3
+    dropout: float = 0.3
+    weight_decay: float = 1e-4
+    patience: int = 4
+    restore_best: bool = True
+    kfold: int = 0
+    image_size: int = 224
+    vocab_size: int = 10000
+    seq_len: int = 100
+    strategy: str = "default"  # "default" | "mirrored" | "multiworker"
+    positive_class: str | None = None  # two classes: the one ROC refers to (default: the second)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["exclude_classes"] = list(self.exclude_classes)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> TrainingConfig:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["exclude_classes"] = tuple(values.get("exclude_classes") or ())
+        return cls(**values)
+
+    @property
+    def arch(self) -> str:
+        return self.architecture or DEFAULT_ARCHITECTURE.get(self.task, "")
+
+    def check(self) -> None:
+        """Raise ``TrainingError`` for values no training can use."""
+        problems = []
+        if self.task not in DEFAULT_ARCHITECTURE:
+            problems.append(f"task must be image or text, not '{self.task}'")
+        if self.imbalance not in IMBALANCE and self.imbalance != "class_weights":
+            problems.append(f"imbalance must be one of {IMBALANCE}")
+        if self.strategy not in STRATEGIES:
+            problems.append(f"strategy must be one of {STRATEGIES}")
+        if self.epochs < 1 or self.batch_size < 1 or self.learning_rate <= 0:
+            problems.append("epochs, batch size and learning rate must be positive")
+        if self.kfold == 1 or self.kfold < 0:
+            problems.append("k-fold needs at least 2 folds (0 = off)")
+        if not 0 <= self.dropout < 1:
+            problems.append("dropout must be in [0, 1)")
+        if self.image_size < 16:
+            problems.append("image size must be at least 16 pixels")
+        if self.name:
+            try:
+                check_name(self.name)
+            except ModelLoadError as exc:
+                problems.append(exc.message)
+        if problems:
+            raise TrainingError("; ".join(problems))
+
+
+@dataclass
+class TrainingOutcome:
+    """A trained, evaluated model waiting in ``staging_dir`` to be registered (or dropped)."""
+
+    staging_dir: Path
+    card: ModelCard
+    evaluation: dict[str, Any]
+    history: dict[str, Any]
+    kfold: dict[str, Any] | None = None
+    scan_summary: str = ""
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.staging_dir, ignore_errors=True)
+
+
+def scan_data(config: TrainingConfig, progress: ProgressFn | None = None,
+              cancelled: CancelledFn | None = None) -> DatasetScan:
+    """Scan ``config.data``: a class-per-folder tree, or (text) a CSV/TSV table."""
+    path = Path(config.data)
+    if config.task == "text" and path.is_file():
+        if not (config.text_column and config.label_column):
+            raise TrainingError("a table needs a text column and a label column "
+                                "(--text-column, --label-column)")
+        return scan_table(path, config.text_column, config.label_column, progress, cancelled)
+    return scan_folder(path, config.task, progress, cancelled, config.group_pattern)
+
+
+def make_strategy(name: str) -> Any:
+    """The ``tf.distribute`` strategy named ``name``; None for ``default``.
+
+    ``mirrored`` replicates over all GPUs, or over all logical CPU devices when there is
+    no GPU; ``multiworker`` reads the cluster from the ``TF_CONFIG`` environment variable.
+    """
+    if name in ("", "default"):
+        return None
+    import tensorflow as tf
+
+    if name == "mirrored":
+        gpus = tf.config.list_logical_devices("GPU")
+        devices = gpus or tf.config.list_logical_devices("CPU")
+        return tf.distribute.MirroredStrategy(devices=[d.name for d in devices])
+    if name == "multiworker":
+        if not os.environ.get("TF_CONFIG"):
+            raise TrainingError("--strategy multiworker needs the TF_CONFIG environment variable "
+                                "describing the cluster (see TensorFlow's multi-worker guide)")
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    raise TrainingError(f"unknown strategy '{name}'; choose one of {STRATEGIES}")
+
+
+def _progress_relay(report: ProgressFn, phase: str, extra: dict[str, Any]) -> ProgressFn:
+    """Turn the trainers' progress dicts into this module's shape, with an ETA."""
+    start = time.monotonic()
+
+    def relay(info: dict[str, Any]) -> None:
+        if "epoch" not in info:
+            return  # vocabulary building and such: too short to report
+        epoch, epochs = int(info.get("epoch") or 0), int(info.get("epochs") or 0)
+        batch, batches = info.get("batch"), info.get("batches")
+        done = (epoch - 1) + (batch / batches if batch and batches else 1.0)
+        elapsed = time.monotonic() - start
+        eta = elapsed / done * (epochs - done) if done > 0 and epochs else None
+        logs = {}
+        for key, value in (info.get("logs") or {}).items():
+            key = key.replace("sparse_categorical_accuracy", "accuracy")
+            logs[key] = float(value)
+        report({"phase": phase, "epoch": epoch, "epochs": epochs, "batch": batch, "batches": batches,
+                "logs": logs, "eta_s": eta, "message": f"epoch {epoch}/{epochs}", **extra})
+
+    return relay
+
+
+class _Trainer:
+    """Fits and predicts one model type; TensorFlow lives only in here."""
+
+    def __init__(self, config: TrainingConfig, scan: DatasetScan, strategy: Any) -> None:
+        self.config = config
+        self.scan = scan
+        self.strategy = strategy
+        self.classes = scan.classes
+        self.y = np.asarray([scan.classes.index(i.label) for i in scan.items], dtype=np.int64)
+
+    def fit(self, train_idx: list[int], val_idx: list[int], report: ProgressFn,
+            cancelled: CancelledFn, seed: int) -> tuple[Any, dict[str, Any]]:
+        import keras
+
+        c = self.config
+        keras.utils.set_random_seed(seed)
+        weights = None
+        if c.imbalance in ("weights", "class_weights"):
+            weights = class_weights(self.y[train_idx].tolist(), self.classes)
+        elif c.imbalance == "oversample":
+            train_idx = oversample(train_idx, self.y, seed)
+        if c.task == "text":
+            return self._fit_text(train_idx, val_idx, weights, report, cancelled, seed)
+        return self._fit_image(train_idx, val_idx, weights, report, cancelled, seed)
+
+    def _paths(self, idx: list[int]) -> list[str]:
+        return [str(self.scan.items[i].path) for i in idx]
+
+    def _texts(self, idx: list[int]) -> list[str]:
+        return [self.scan.items[i].text or "" for i in idx]
+
+    def _fit_image(self, train_idx, val_idx, weights, report, cancelled, seed):  # type: ignore[no-untyped-def]
+        from medgui.core.ml import cnn, imagetrain
+
+        c = self.config
+        train_ds = imagetrain.build_image_dataset(
+            self._paths(train_idx), self.y[train_idx], c.batch_size, training=True, augment=c.augment,
+            seed=seed, input_size=c.image_size)
+        if c.augment and c.horizontal_flip:
+            import keras
+
+            flip = keras.layers.RandomFlip("horizontal", seed=seed + 7)
+            train_ds = train_ds.map(lambda x, y: (flip(x, training=True), y))
+        val_ds = imagetrain.build_image_dataset(
+            self._paths(val_idx), self.y[val_idx], c.batch_size, input_size=c.image_size)
+        scope = self.strategy.scope() if self.strategy is not None else _Null()
+        with scope:
+            model = cnn.build_image_model(c.arch, len(self.classes), input_size=c.image_size, dropout=c.dropout)
+        info = imagetrain.fit_model(
+            model, train_ds, val_ds, c.epochs, class_weight=weights, learning_rate=c.learning_rate,
+            weight_decay=c.weight_decay, patience=c.patience, progress=report, cancelled=cancelled,
+            strategy=self.strategy)
+        return model, info
+
+    def _fit_text(self, train_idx, val_idx, weights, report, cancelled, seed):  # type: ignore[no-untyped-def]
+        from medgui.core.ml import textmodel
+
+        c = self.config
+        model, history = textmodel.train_text_model(
+            self._texts(train_idx), self.y[train_idx].tolist(), self.classes, arch=c.arch, epochs=c.epochs,
+            batch_size=c.batch_size, learning_rate=c.learning_rate, vocab_size=c.vocab_size, seq_len=c.seq_len,
+            class_weight=weights, val=(self._texts(val_idx), self.y[val_idx].tolist()), progress=report,
+            cancelled=cancelled, seed=seed, dropout=c.dropout, patience=c.patience, strategy=self.strategy)
+        hist = {k: v for k, v in history.items() if isinstance(v, list)}
+        runs = len(next(iter(hist.values()), []))
+        return model, {"history": hist, "epochs_run": runs, "best_epoch": history.get("best_epoch", runs),
+                       "stopped_early": runs < c.epochs}
+
+    def predict(self, model: Any, idx: list[int]) -> np.ndarray:
+        if not idx:
+            return np.zeros((0, len(self.classes)), dtype=np.float32)
+        if self.config.task == "text":
+            from medgui.core.ml import textmodel
+
+            return np.asarray(textmodel.predict_proba(model, self._texts(idx), self.config.batch_size))
+        from medgui.core.ml import imagetrain
+
+        ds = imagetrain.build_image_dataset(self._paths(idx), None, self.config.batch_size,
+                                            input_size=self.config.image_size)
+        return np.asarray(imagetrain.predict_dataset(model, ds))
+
+    def preprocessing(self, model: Any) -> dict[str, Any]:
+        c = self.config
+        if c.task == "text":
+            from medgui.core import textprep
+            from medgui.core.ml import textmodel
+
+            vectorizer = model.get_layer("vectorize")
+            return {"normalizer": textprep.NORMALIZER, "vocab_size": int(vectorizer.vocabulary_size()),
+                    "max_tokens": c.vocab_size, "seq_len": c.seq_len,
+                    "reliability": dict(textmodel.DEFAULT_RELIABILITY)}
+        return {"function": "medgui.core.preprocess.model_input", "grayscale": True, "size": c.image_size,
+                "interpolation": "INTER_AREA", "scale": "[0, 1]", "channels": 1}
+
+
+class _Null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _determinism(seed: int) -> None:
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    # Same seed, same numbers: costs a little speed on a few ops, worth it for a model
+    # whose card must be reproducible.
+    tf.config.experimental.enable_op_determinism()
+
+
+def run_training(config: TrainingConfig, progress: ProgressFn | None = None,
+                 cancelled: CancelledFn | None = None, scan: DatasetScan | None = None) -> TrainingOutcome:
+    """Scan, split, (cross-validate,) train, pick the threshold and evaluate on the test split.
+
+    Parameters
+    ----------
+    config : the run's settings.
+    progress, cancelled : progress callback (see the module doc) and cancel predicate.
+    scan : a scan the user has already reviewed (the wizard's); scanned here when None.
+
+    Raises
+    ------
+    DatasetError, TrainingError
+        Unusable data or settings, before any training.
+    Cancelled
+        When ``cancelled()`` became true; no staging folder is left behind.
+    """
+    config.check()
+    report = progress or (lambda info: None)
+    is_cancelled = cancelled or (lambda: False)
+    if scan is None:
+        scan = scan_data(config, report, is_cancelled)
+    if config.exclude_classes:
+        scan = scan.without_classes(config.exclude_classes)
+    scan.check_trainable()
+    labels = scan.labels
+    split = split_items(labels, scan.groups, config.train_fraction, config.val_fraction,
+                        config.test_fraction, config.seed)
+    sizes = {"train": len(split.train), "val": len(split.val), "test": len(split.test)}
+    report({"phase": "split", "message": f"{sizes['train']} training / {sizes['val']} validation / "
+            f"{sizes['test']} test examples", "sizes": sizes})
+    if is_cancelled():
+        raise Cancelled()
+    positive = None
+    if len(scan.classes) == 2:
+        positive = config.positive_class if config.positive_class in scan.classes else scan.classes[1]
+
+    _determinism(config.seed)
+    strategy = make_strategy(config.strategy)
+    trainer = _Trainer(config, scan, strategy)
+    kfold = _cross_validate(trainer, list(split.train), list(split.val), report, is_cancelled) if config.kfold else None
+
+    model, info = trainer.fit(list(split.train), list(split.val), _progress_relay(report, "train", {}),
+                              is_cancelled, config.seed)
+    report({"phase": "evaluate", "message": "evaluating on the test split"})
+    y = trainer.y
+    threshold = None
+    if positive is not None:
+        val_probs = trainer.predict(model, list(split.val))
+        threshold = youden_threshold(y[list(split.val)], val_probs, scan.classes, positive)
+    test_probs = trainer.predict(model, list(split.test))
+    if is_cancelled():
+        raise Cancelled()
+    evaluation = evaluate_probabilities(y[list(split.test)], test_probs, scan.classes, threshold, positive,
+                                        seed=config.seed)
+    if kfold is not None:
+        evaluation["kfold"] = kfold
+
+    staging = Path(tempfile.mkdtemp(prefix="medgui-train-"))
+    try:
+        model.save(staging / "model.keras")
+        card = _card(config, scan, trainer, model, info, evaluation, threshold, positive, sizes, strategy)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return TrainingOutcome(staging, card, evaluation, info["history"], kfold, scan.summary(),
+                           {"epochs_run": info.get("epochs_run"), "best_epoch": info.get("best_epoch")})
+
+
+def _cross_validate(trainer: _Trainer, train_idx: list[int], val_idx: list[int], report: ProgressFn,
+                    cancelled: CancelledFn) -> dict[str, Any]:
+    """k models, each trained on k-1 folds of the training split (early-stopped on the
+    validation split) and scored on the held-out fold; returns mean and spread."""
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    c = trainer.config
+    groups = np.asarray([trainer.scan.items[i].group for i in train_idx])
+    y = trainer.y[train_idx]
+    smallest = int(np.bincount(y).min())
+    if smallest < c.kfold:
+        raise TrainingError(f"{c.kfold}-fold cross-validation needs at least {c.kfold} training "
+                            f"examples per class; the smallest class has {smallest}")
+    folds = StratifiedGroupKFold(n_splits=c.kfold, shuffle=True, random_state=c.seed)
+    results = []
+    for k, (fit_pos, held_pos) in enumerate(folds.split(np.zeros(len(y)), y, groups), start=1):
+        relay = _progress_relay(report, "kfold", {"fold": k, "folds": c.kfold})
+        fit_idx = [train_idx[i] for i in fit_pos]
+        held_idx = [train_idx[i] for i in held_pos]
+        model, _ = trainer.fit(fit_idx, val_idx, relay, cancelled, c.seed + k)
+        probs = trainer.predict(model, held_idx)
+        results.append(evaluate_probabilities(trainer.y[held_idx], probs, trainer.classes, n_bootstrap=0))
+        del model
+    return summarize_folds(results)
+
+
+def _card(config: TrainingConfig, scan: DatasetScan, trainer: _Trainer, model: Any, info: dict[str, Any],
+          evaluation: dict[str, Any], threshold: float | None, positive: str | None, sizes: dict[str, int],
+          strategy: Any) -> ModelCard:
+    import keras
+    import tensorflow as tf
+
+    training = config.to_json()
+    training.update({
+        "architecture": config.arch,
+        "epochs_run": info.get("epochs_run"),
+        "best_epoch": info.get("best_epoch"),
+        "stopped_early": info.get("stopped_early"),
+        "split_sizes": sizes,
+        "replicas": int(strategy.num_replicas_in_sync) if strategy is not None else 1,
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "history": info.get("history", {}),
+    })
+    return ModelCard(
+        name=config.name or f"{config.task}-{Path(config.data).stem or 'model'}",
+        task=config.task, classes=list(scan.classes), architecture=config.arch,
+        preprocessing=trainer.preprocessing(model),
+        threshold=None if threshold is None else float(threshold),
+        positive_class=positive, metrics=evaluation, training=training,
+        data_fingerprint={**fingerprint(scan), "split_sizes": sizes}, notes=config.notes,
+    )
+
+
+def register_outcome(outcome: TrainingOutcome, name: str, notes: str = "", activate: bool = False,
+                     registry: Registry | None = None) -> ModelCard:
+    """Register a trained model under ``name``; the staging folder is removed once it is in."""
+    registry = registry or Registry()
+    card = ModelCard.from_json(outcome.card.to_json())
+    card.name = name or card.name
+    card.notes = notes or card.notes
+    card.version = 0
+    # On failure (a bad name, a full disk) the staged model stays, so saving can be retried.
+    card = registry.register(outcome.staging_dir, card)
+    outcome.discard()
+    if activate:
+        registry.activate(card.ref)
+    return card
+
+
+def train_job(payload: dict[str, Any], progress: ProgressFn, cancelled: CancelledFn) -> dict[str, Any]:
+    """Analysis-process job: ``{"config": TrainingConfig.to_json()}`` -> plain result dict.
+
+    The model stays in ``staging_dir`` until the GUI registers it with
+    :func:`register_staged` (or drops it with :func:`discard_staged`).
+    """
+    config = TrainingConfig.from_json(payload["config"])
+    outcome = run_training(config, progress, cancelled)
+    return {"staging_dir": str(outcome.staging_dir), "card": outcome.card.to_json(),
+            "evaluation": outcome.evaluation, "history": outcome.history, "kfold": outcome.kfold,
+            "scan_summary": outcome.scan_summary}
+
+
+def register_staged(result: dict[str, Any], name: str, notes: str = "", activate: bool = False,
+                    registry: Registry | None = None) -> ModelCard:
+    """Register what :func:`train_job` returned (no TensorFlow needed: files are copied)."""
+    card = ModelCard.from_json(result["card"])
+    outcome = TrainingOutcome(Path(result["staging_dir"]), card, result["evaluation"], result["history"],
+                              result.get("kfold"))
+    return register_outcome(outcome, name, notes, activate, registry)
+
+
+def discard_staged(result: dict[str, Any]) -> None:
+    """Remove the staging folder of a result the user chose not to save."""
+    shutil.rmtree(result["staging_dir"], ignore_errors=True)
+
+
+def evaluate_model(ref: str | None, data: str | Path, text_column: str | None = None,
+                   label_column: str | None = None, progress: ProgressFn | None = None,
+                   cancelled: CancelledFn | None = None, registry: Registry | None = None,
+                   group_pattern: str | None = None, batch_size: int = 32) -> dict[str, Any]:
+    """Metrics of a registered model on a whole labelled folder or table.
+
+    ``ref`` is ``NAME[@VERSION]`` (None: the active model of the data's task is not
+    guessed; pass one). Examples of classes the model does not know are skipped and
+    listed under ``skipped_classes``. The card's threshold is used for two classes.
+    """
+    from medgui.core.errors import DatasetError
+    from medgui.core.ml import modelio
+
+    registry = registry or Registry()
+    if not ref:
+        raise TrainingError("say which model to evaluate: NAME or NAME@VERSION")
+    card = registry.get(ref)
+    report = progress or (lambda info: None)
+    is_cancelled = cancelled or (lambda: False)
+    config = TrainingConfig(task=card.task, data=str(data), text_column=text_column,
+                            label_column=label_column, group_pattern=group_pattern, batch_size=batch_size,
+                            seq_len=int(card.preprocessing.get("seq_len", 100)))
+    scan = scan_data(config, report, is_cancelled)
+    unknown = sorted(set(scan.classes) - set(card.classes))
+    known = [c for c in scan.classes if c in card.classes]
+    if not known:
+        raise DatasetError(f"none of the data's classes {scan.classes} is one the model {card.ref} "
+                           f"knows ({card.classes})", path=Path(data))
+    if unknown:
+        scan = scan.without_classes(unknown)
+    model = modelio.load_model(card, registry)
+    size = int(model.input_shape[1]) if card.task == "image" else config.image_size
+    config = TrainingConfig(**{**config.to_json(), "image_size": size, "exclude_classes": ()})
+    trainer = _Trainer(config, scan, None)
+    trainer.classes = list(card.classes)
+    trainer.y = np.asarray([card.classes.index(i.label) for i in scan.items], dtype=np.int64)
+    report({"phase": "evaluate", "message": f"predicting {len(scan.items)} examples"})
+    probs = trainer.predict(model, list(range(len(scan.items))))
+    if is_cancelled():
+        raise Cancelled()
+    threshold = card.threshold if len(card.classes) == 2 else None
+    out = evaluate_probabilities(trainer.y, probs, card.classes, threshold, card.positive_class)
+    out.update({"model": card.ref, "data": str(data), "skipped_classes": unknown,
+                "unreadable": len(scan.unreadable), "scan_warnings": list(scan.warnings)})
+    return out
