@@ -20,11 +20,12 @@ class MLService(QObject):
     """Submit analysis jobs by kind; each returns a ``Job`` whose signals report it.
 
     ``sig_ready`` fires once the process has imported TensorFlow and loaded the models
-    named in ``warmup_tasks``; ``sig_crashed`` when the process died (it is restarted on
-    the next submission).
+    named in ``warmup_tasks`` (``sig_warmup_failed`` if that failed); ``sig_crashed``
+    when the process died (it is restarted on the next submission).
     """
 
     sig_ready = Signal(object)
+    sig_warmup_failed = Signal(object)  # JobError: e.g. no usable model installed
     sig_crashed = Signal(str)
     _sig_event = Signal(str, int, object)
 
@@ -38,6 +39,7 @@ class MLService(QObject):
         self._channels: dict[str, Job] = {}
         self._next_id = 0
         self._send_lock = threading.Lock()
+        self._stopping = threading.Event()
         self.warmup_tasks = warmup_tasks
         self._sig_event.connect(self._on_event)
 
@@ -58,6 +60,7 @@ class MLService(QObject):
         self._proc.start()
         child_conn.close()
         self._conn = parent_conn
+        self._stopping.clear()
         self._reader = threading.Thread(
             target=self._read_loop, args=(parent_conn,), name="medgui-service-events", daemon=True
         )
@@ -65,22 +68,29 @@ class MLService(QObject):
         if self.warmup_tasks:
             job = self.submit("warmup", {"tasks": list(self.warmup_tasks)})
             job.sig_result.connect(self.sig_ready.emit)
+            job.sig_errored.connect(self.sig_warmup_failed.emit)
 
     def _read_loop(self, conn: Any) -> None:
         while True:
             try:
                 event, job_id, data = conn.recv()
             except (EOFError, OSError):
-                self._sig_event.emit("__crashed__", 0, None)
+                # After shutdown() nobody listens, and the service may be gone: a signal
+                # emitted on a deleted QObject from this thread crashes the process.
+                if not self._stopping.is_set():
+                    self._sig_event.emit("__crashed__", 0, None)
+                return
+            if self._stopping.is_set():
                 return
             self._sig_event.emit(event, job_id, data)
 
     def shutdown(self, timeout: float = 5.0) -> None:
         """Stop the process, cancelling what is running."""
-        proc, conn = self._proc, self._conn
-        self._proc = self._conn = None
+        proc, conn, reader = self._proc, self._conn, self._reader
+        self._proc = self._conn = self._reader = None
         if proc is None:
             return
+        self._stopping.set()
         try:
             with self._send_lock:
                 conn.send({"op": "stop"})
@@ -91,6 +101,8 @@ class MLService(QObject):
             proc.terminate()
             proc.join(2)
         conn.close()
+        if reader is not None:
+            reader.join(timeout)
 
     # -- jobs -----------------------------------------------------------------------
     def submit(self, kind: str, payload: dict[str, Any] | None = None, channel: str | None = None) -> Job:

@@ -1,0 +1,310 @@
+"""The main window: panes in tabs, menus, recent files, drag-and-drop, status bar.
+
+Panes are added with :meth:`MainWindow.add_pane`; the Images pane is always first.
+Only window geometry and the recent-files list are kept in QSettings (an INI file in
+the medgui home, so tests and portable installs stay self-contained).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
+
+from medgui import __version__
+from medgui.core import paths
+from medgui.core.records import RecordStore
+from medgui.ui.image_pane import ImagePane
+from medgui.ui.prediction_panel import NOTICE
+from medgui.ui.record_editor import RecordPane
+from medgui.workers.jobs import ThreadRunner
+from medgui.workers.ml_service import MLService
+
+MAX_RECENT = 10
+
+
+def image_filter() -> str:
+    """The Open dialog's filter: the loader's suffixes, then any file (DICOM often has none)."""
+    from medgui.core.imaging import SUPPORTED_SUFFIXES  # imports OpenCV: not at start-up
+
+    return "X-ray images (" + " ".join(f"*{s}" for s in SUPPORTED_SUFFIXES) + ");;All files (*)"
+
+
+def settings() -> QSettings:
+    """medgui's QSettings, stored as ``settings.ini`` in the medgui home."""
+    return QSettings(str(paths.home() / "settings.ini"), QSettings.Format.IniFormat)
+
+
+class MainWindow(QMainWindow):
+    """Hosts the panes; owns the menus every pane shares."""
+
+    def __init__(
+        self,
+        ml: MLService,
+        runner: ThreadRunner,
+        parent: QWidget | None = None,
+        store: RecordStore | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ml = ml
+        self.runner = runner
+        self.setWindowTitle("medgui — diagnosis support")
+        self.setAcceptDrops(True)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self.image_pane = ImagePane(ml, runner)
+        self.add_pane(self.image_pane, "Images")
+        self.image_pane.sig_image_opened.connect(self.add_recent)
+        self.image_pane.sig_status.connect(self._show_message)
+        self.image_pane.sig_model_used.connect(self._show_model)
+        self.image_pane.sig_model_failed.connect(self._on_model_failed)
+        self.record_pane = RecordPane(store or RecordStore(), ml, runner)
+        self.add_pane(self.record_pane, "Records")
+
+        self.engine_label = QLabel("Loading analysis engine…")
+        self.engine_label.setObjectName("engineStatus")
+        self.statusBar().addPermanentWidget(self.engine_label)
+        ml.sig_ready.connect(self._on_engine_ready)
+        ml.sig_crashed.connect(self._on_engine_crashed)
+        ml.sig_warmup_failed.connect(lambda error: self._on_model_failed(error.message))
+        self._build_menus()
+        self._restore_geometry()
+
+    # -- panes ----------------------------------------------------------------------
+    def add_pane(self, widget: QWidget, title: str) -> int:
+        """Add a pane as a tab; returns its index."""
+        return self.tabs.addTab(widget, title)
+
+    # -- menus ----------------------------------------------------------------------
+    def _action(self, text: str, slot: Any, shortcut: Any = None, name: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if name:
+            action.setObjectName(name)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.open_action = self._action(
+            "&Open image…", self.open_dialog, QKeySequence.StandardKey.Open, "openImage"
+        )
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.setObjectName("recentMenu")
+        self.recent_menu.aboutToShow.connect(self._rebuild_recent_menu)
+        file_menu.addSeparator()
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        file_menu.addAction(self.quit_action)
+        self._rebuild_recent_menu()
+
+        view = self.image_pane.view
+        view_menu = bar.addMenu("&View")
+        # Ctrl-modified shortcuts: bare keys (+, -, 0, 1, I) are handled by the image
+        # view itself when it has focus, so typing in a spin box never zooms.
+        self.zoom_in_action = self._action("Zoom &in", lambda: view.zoom(1.25), "Ctrl++", "zoomIn")
+        self.zoom_out_action = self._action("Zoom &out", lambda: view.zoom(0.8), "Ctrl+-", "zoomOut")
+        self.fit_action = self._action("&Fit to window", view.fit, "Ctrl+0", "fit")
+        self.actual_size_action = self._action("&Actual size (100 %)", view.zoom_100, "Ctrl+1", "zoom100")
+        self.invert_action = self._action("&Invert", view.set_inverted, "Ctrl+I", "invert")
+        self.invert_action.setCheckable(True)
+        view.sig_inverted_changed.connect(self.invert_action.setChecked)
+        self.reset_action = self._action("&Reset view", view.reset, "Ctrl+R", "resetView")
+        for action in (self.zoom_in_action, self.zoom_out_action, self.fit_action,
+                       self.actual_size_action):
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.invert_action)
+        presets = view_menu.addMenu("Window &preset")
+        for name in view.preset_names():
+            presets.addAction(self._action(name, lambda _=False, n=name: view.apply_preset(n)))
+        view_menu.addAction(self.reset_action)
+
+        self.models_menu = bar.addMenu("&Models")
+        self.models_menu.setObjectName("modelsMenu")
+        self.active_model_action = QAction("Image model: loading…", self)
+        self.active_model_action.setEnabled(False)
+        self.models_menu.addAction(self.active_model_action)
+        self.models_menu.addSeparator()
+        self.manager_action = self._action("Model &manager…", self.show_model_manager, name="modelManager")
+        self.wizard_action = self._action("&Train a new model…", self.show_training_wizard, name="trainWizard")
+        self.models_menu.addAction(self.manager_action)
+        self.models_menu.addAction(self.wizard_action)
+
+        help_menu = bar.addMenu("&Help")
+        self.about_action = self._action("&About medgui", self.show_about, name="about")
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        help_menu.addAction(self.about_action)
+
+    def show_model_manager(self) -> QDialog:
+        # Imported on demand: the window must appear without these modules' import cost.
+        from medgui.ui.model_manager import ModelManagerDialog
+
+        dialog = ModelManagerDialog(parent=self, runner=self.runner, ml=self.ml)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_training_wizard(self) -> QDialog:
+        from medgui.ui.training_wizard import TrainingWizard
+
+        wizard = TrainingWizard(self.ml, self.runner, parent=self)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.sig_model_saved.connect(lambda card: self._show_message(f"Registered {card.ref}"))
+        wizard.open()
+        return wizard
+
+    def show_about(self) -> QMessageBox:
+        box = QMessageBox(self)
+        box.setObjectName("aboutDialog")
+        box.setWindowTitle("About medgui")
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setText(f"<b>medgui {__version__}</b><br>Offline diagnosis support for chest X-rays "
+                    "and clinical records.")
+        box.setInformativeText(NOTICE + " The readings are decision support, not a diagnosis.")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+
+    # -- opening files --------------------------------------------------------------
+    def open_dialog(self) -> None:
+        start = self.recent_files()[0] if self.recent_files() else str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open X-ray image", str(Path(start).parent if Path(start).is_file() else start),
+            image_filter(),
+        )
+        if path:
+            self.open_image(path)
+
+    def open_image(self, path: str | os.PathLike[str]) -> None:
+        """Show the Images tab and open ``path`` there."""
+        self.tabs.setCurrentWidget(self.image_pane)
+        self.image_pane.open_path(path)
+
+    def recent_files(self) -> list[str]:
+        value = settings().value("recent/files", [])
+        if isinstance(value, str):  # QSettings returns a lone string for a 1-item list
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def add_recent(self, path: str) -> None:
+        files = [path] + [p for p in self.recent_files() if p != path]
+        settings().setValue("recent/files", files[:MAX_RECENT])
+        self._rebuild_recent_menu()
+
+    def clear_recent(self) -> None:
+        settings().setValue("recent/files", [])
+        self._rebuild_recent_menu()
+
+    def _rebuild_recent_menu(self) -> None:
+        files = [p for p in self.recent_files() if Path(p).is_file()]
+        if files != self.recent_files():
+            settings().setValue("recent/files", files)  # prune files that are gone
+        self.recent_menu.clear()
+        for i, path in enumerate(files):
+            label = f"&{i + 1} {Path(path).name}" if i < 9 else f"1&0 {Path(path).name}"
+            action = self._action(label, lambda _=False, p=path: self.open_image(p))
+            action.setToolTip(path)
+            action.setData(path)
+            self.recent_menu.addAction(action)
+        if files:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction(self._action("Clear list", self.clear_recent))
+        self.recent_menu.setEnabled(bool(files))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        if _local_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if _local_files(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        files = _local_files(event.mimeData())
+        if not files:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        # One image is shown at a time: the first dropped file is opened.
+        self.open_image(files[0])
+        if len(files) > 1:
+            self._show_message(f"Opened {Path(files[0]).name}; {len(files) - 1} more file(s) ignored.")
+
+    # -- status ---------------------------------------------------------------------
+    def _show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def _on_engine_ready(self, info: object) -> None:
+        loaded = info.get("loaded", []) if isinstance(info, dict) else []
+        if loaded:
+            self._show_model(loaded[0])
+        else:
+            self.engine_label.setText("Analysis engine ready")
+            self.active_model_action.setText("Image model: none loaded")
+
+    def _show_model(self, ref: str) -> None:
+        self.engine_label.setText(f"Model {ref}")
+        self.engine_label.setToolTip("")
+        self.active_model_action.setText(f"Image model: {ref}")
+
+    def _on_model_failed(self, message: str) -> None:
+        self.engine_label.setText("No usable image model")
+        self.engine_label.setToolTip(message)
+        self.active_model_action.setText("Image model: none usable")
+
+    def _on_engine_crashed(self, message: str) -> None:
+        self.engine_label.setText("Analysis engine stopped; it restarts on next use")
+
+    # -- geometry -------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = settings().value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1360, 880)
+        state = settings().value("window/splitter")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.image_pane.splitter.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        # A child pane's closeEvent does not run when the window closes: save edits here.
+        self.record_pane.flush()
+        s = settings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/splitter", self.image_pane.splitter.saveState())
+        s.sync()
+        super().closeEvent(event)
+
+
+def _local_files(mime: Any) -> list[str]:
+    if mime is None or not mime.hasUrls():
+        return []
+    return [u.toLocalFile() for u in mime.urls() if u.isLocalFile() and u.toLocalFile()]
+
+
+if __name__ == "__main__":
+    import sys
+
+    from medgui.ui.app import run_app
+
+    sys.exit(run_app(sys.argv[1:]))
