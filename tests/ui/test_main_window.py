@@ -265,3 +265,31 @@ def test_open_a_file_in_the_real_window_and_read_the_prediction(qtbot, tmp_path,
     finally:
         runner.wait()
         stop_service(ml)
+
+
+def test_models_menu_opens_the_manager_listing_the_shipped_model(qtbot, window):
+    window.manager_action.trigger()
+    from medgui.ui.model_manager import ModelManagerDialog
+
+    dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, ModelManagerDialog)]
+    assert len(dialogs) == 1 and dialogs[0].isVisible()
+    refs = [card.ref for card in dialogs[0].cards]
+    assert "pneumonia-cnn@1" in refs
+    dialogs[0].close()
+
+
+def test_models_menu_starts_the_training_wizard_on_its_first_page(qtbot, window):
+    from medgui.ui.training_wizard import Pages, TrainingWizard
+
+    window.wizard_action.trigger()
+    wizards = [w for w in QApplication.topLevelWidgets() if isinstance(w, TrainingWizard)]
+    assert len(wizards) == 1 and wizards[0].isVisible()
+    assert wizards[0].currentId() == Pages.TASK
+    wizards[0].reject()
+
+
+def test_records_tab_is_part_of_the_window(qtbot, window):
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert titles == ["Images", "Records"]
+    window.tabs.setCurrentIndex(1)
+    assert window.tabs.currentWidget() is window.record_pane
