@@ -205,3 +205,13 @@ def classify_text_job(payload: dict[str, Any], progress: Any, cancelled: Any) ->
     if cancelled():
         raise Cancelled()
     return clf.classify(text, top_k=int(payload.get("top_k", 5)), explain=bool(payload.get("explain", True)))
+
+
+if __name__ == "__main__":
+    import sys
+
+    note = " ".join(sys.argv[1:]) or "Colonoscopy showed a sigmoid polyp. No evidence of malignancy."
+    out = get_text_classifier().classify(note)
+    print(out["model"], out["label"], out["reason"] or "", [(c, round(p, 3)) for c, p in out["top"]])
+    for tok in sorted(out["tokens"], key=lambda t: -abs(t["weight"]))[:8]:
+        print(f"  {tok['text']:<20} {tok['weight']:+.2f}{'  (negated)' if tok['negated'] else ''}")

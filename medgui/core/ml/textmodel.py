@@ -15,6 +15,7 @@ many edited copies of the ids (occlusion attribution) in a single call.
 from __future__ import annotations
 
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -162,11 +163,29 @@ class _Progress(keras.callbacks.Callback):
         self.epochs = epochs
         self.progress = progress
         self.cancelled = cancelled
+        self.epoch = 0
+        self.last = time.monotonic()
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self.epoch = epoch
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         # Checked every batch so a cancel takes effect within one batch.
         if self.cancelled is not None and self.cancelled():
             self.model.stop_training = True
+        now = time.monotonic()
+        if self.progress is not None and now - self.last >= 0.5:  # an epoch can take a minute
+            self.last = now
+            steps = (self.params or {}).get("steps") or 0
+            self.progress({
+                "stage": "batch",
+                "epoch": self.epoch + 1,
+                "epochs": self.epochs,
+                "batch": batch + 1,
+                "batches": steps,
+                "fraction": (self.epoch + ((batch + 1) / steps if steps else 0)) / self.epochs,
+                "logs": {k: float(v) for k, v in (logs or {}).items()},
+            })
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         if self.progress is not None:
@@ -212,6 +231,12 @@ def train_text_model(
     The vocabulary is learnt from the *training* texts only. With ``val``, training stops
     when the validation loss has not improved for ``patience`` epochs and the best
     weights are restored. ``labels`` are indices into ``classes``.
+
+    ``progress`` receives plain dicts: ``{"stage": "vocabulary"}`` first, then
+    ``{"stage": "batch", "epoch", "epochs", "batch", "batches", "fraction", "logs"}`` at
+    most twice a second and ``{"stage": "train", "epoch", "epochs", "fraction", "logs"}``
+    at the end of every epoch (``logs``: loss, accuracy, val_loss, val_accuracy).
+    ``strategy``: a ``tf.distribute`` strategy to build and train under.
 
     Raises
     ------

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
 
+import h5py
 import numpy as np
 import pytest
 
@@ -87,6 +89,10 @@ def test_save_reload_keeps_vocabulary_and_predictions():
         assert vocab_files, names  # the vocabulary is plain text, not a pickle
         stored_vocab = archive.read(vocab_files[0]).decode().split("\n")
     assert not any(n.endswith((".pkl", ".pickle", ".npy")) for n in names)
+    with zipfile.ZipFile(card.model_path) as archive, h5py.File(io.BytesIO(archive.read("model.weights.h5"))) as h5:
+        stored = []
+        h5.visit(stored.append)
+    assert stored and not [n for n in stored if "optimizer" in n]  # inference weights only
     assert "Lambda" not in config and '"standardize": null' in config
 
     clf = get_text_classifier("tiny-text@1")
@@ -124,6 +130,9 @@ def test_classify_result_contract_and_attribution():
     assert strongest["text"] == "murmur" and strongest["weight"] == 1.0
     with pytest.raises(Cancelled):
         classify_text_job({"text": CARDIO_TEXT, "model": "tiny-text@1"}, lambda p: None, lambda: True)
+    from medgui.core.ml.service import resolve
+
+    assert resolve("classify_text") is classify_text_job  # the analysis process can run it
 
 
 def test_negated_tokens_are_marked():
