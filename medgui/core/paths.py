@@ -27,6 +27,13 @@ def home() -> Path:
     return root
 
 
+def builtin_models() -> Path:
+    """The read-only models shipped with medgui (``$MEDGUI_BUILTIN_MODELS`` overrides it,
+    e.g. for tests that must not see the shipped models)."""
+    env = os.environ.get("MEDGUI_BUILTIN_MODELS")
+    return Path(env).expanduser() if env else BUILTIN_MODELS
+
+
 def registry_dir() -> Path:
     path = home() / "models"
     path.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,7 @@ def keras_file(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def no_shipped_models(tmp_path, monkeypatch):
     """The registry sees only this test's models, whatever resources/models holds."""
-    monkeypatch.setattr(Registry.__init__, "__defaults__", (None, tmp_path / "builtin"))
+    monkeypatch.setenv("MEDGUI_BUILTIN_MODELS", str(tmp_path / "builtin"))
 
 
 def _register(keras_file, tmp_path, name="chest", accuracy=0.91):

@@ -20,9 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(autouse=True)
 def no_shipped_models(tmp_path, monkeypatch):
-    from medgui.core.ml.registry import Registry
-
-    monkeypatch.setattr(Registry.__init__, "__defaults__", (None, tmp_path / "builtin"))
+    monkeypatch.setenv("MEDGUI_BUILTIN_MODELS", str(tmp_path / "builtin"))
 
 
 @pytest.mark.slow

@@ -105,9 +105,13 @@ def parse_ref(ref: str) -> tuple[str, int | None]:
 class Registry:
     """The user's models (writable) plus the shipped ones (read-only)."""
 
-    def __init__(self, root: Path | None = None, builtin: Path | None = paths.BUILTIN_MODELS):
+    def __init__(self, root: Path | None = None, builtin: Path | None | str = "shipped"):
+        """``builtin``: the read-only root of shipped models; ``"shipped"`` (default) is
+        ``paths.builtin_models()``, ``None`` means none."""
         self.root = Path(root) if root is not None else paths.registry_dir()
         self.root.mkdir(parents=True, exist_ok=True)
+        if builtin == "shipped":
+            builtin = paths.builtin_models()
         self.builtin = Path(builtin) if builtin is not None else None
 
     # -- reading --------------------------------------------------------------------
