@@ -107,3 +107,19 @@ def test_default_model_script_groups_kermany_files_by_patient():
     assert key(Path("person100_virus_184.jpeg")) != "person1000"
     assert key(Path("IM-0629-0001-0002.jpeg")) == key(Path("IM-0629-0001.jpeg")) == "IM-0629"
     assert key(Path("NORMAL2-IM-1345-0001.jpeg")) == "NORMAL2-IM-1345" != key(Path("IM-1345-0001.jpeg"))
+
+
+def test_cancel_takes_effect_within_a_batch_or_so():
+    x, y = tiny.synthetic(64, 32)
+    ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(4)  # 16 batches per epoch
+    model = build_image_model("seed_cnn", 2, input_size=32)
+    checks = []
+
+    def cancelled():
+        checks.append(1)
+        return len(checks) >= 3  # the user presses Cancel after a couple of batches
+
+    with pytest.raises(Cancelled):
+        imagetrain.fit_model(model, ds, None, 5, cancelled=cancelled)
+    steps = int(model.optimizer.iterations.numpy())
+    assert 1 <= steps <= 3, f"{steps} optimizer steps ran; cancel should stop within a batch"
