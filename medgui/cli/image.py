@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from medgui.cli.output import finish, public_result
 from medgui.cli.progress import ProgressBar
 
 
@@ -95,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
             results.append(result)
             failed += "error" in result
             if args.json:
-                print(json.dumps(_public(result)), flush=True)
+                print(json.dumps(public_result(result)), flush=True)
             else:
                 print(_table_row(result, classes), flush=True)
             if writer is not None:
@@ -105,23 +106,7 @@ def run(args: argparse.Namespace) -> int:
         bar.close()
         if csv_file is not None:
             csv_file.close()
-    if failed:
-        print(f"medgui classify-image: {failed} of {len(inputs)} inputs could not be classified",
-              file=sys.stderr)
-    if not args.json:
-        print(f"model {clf.card.ref}; decision support only, not a diagnosis", file=sys.stderr)
-    return 1 if failed else 0
-
-
-def _public(result: dict[str, Any]) -> dict[str, Any]:
-    if "error" in result:
-        return {"path": result["path"], "error": result["error"]}
-    return {
-        "path": result["path"],
-        "label": result["label"],
-        "probabilities": {k: round(v, 6) for k, v in result["probabilities"].items()},
-        "model": result["model"],
-    }
+    return finish("classify-image", failed, len(inputs), clf.card.ref, args.json)
 
 
 def _table_header(classes: list[str]) -> str:

@@ -20,6 +20,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from medgui.cli.output import finish, public_result
+
 STDIN = "-"
 
 
@@ -78,26 +80,8 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as exc:
             result = {"path": name, "error": f"{name}: {exc}"}
         failed += "error" in result
-        print(json.dumps(_public(result), ensure_ascii=False) if args.json else _row(result), flush=True)
-    if failed:
-        print(f"medgui classify-text: {failed} of {len(args.files)} inputs could not be classified", file=sys.stderr)
-    if not args.json:
-        print(f"model {clf.card.ref}; decision support only, not a diagnosis", file=sys.stderr)
-    return 1 if failed else 0
-
-
-def _public(result: dict[str, Any]) -> dict[str, Any]:
-    if "error" in result:
-        return {"path": result["path"], "error": result["error"]}
-    return {
-        "path": result["path"],
-        "label": result["label"],
-        "probabilities": {k: round(v, 6) for k, v in result["probabilities"].items()},
-        "model": result["model"],
-        "reliable": result["reliable"],
-        "reason": result["reason"],
-        "top": [[label, round(p, 6)] for label, p in result["top"]],
-    }
+        print(json.dumps(public_result(result, "reliable", "reason", "top"), ensure_ascii=False) if args.json else _row(result), flush=True)
+    return finish("classify-text", failed, len(args.files), clf.card.ref, args.json)
 
 
 def _row(result: dict[str, Any]) -> str:
