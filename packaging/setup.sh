@@ -2,7 +2,8 @@
 # One-step install, then run the app or the tests.
 #
 #   bash packaging/setup.sh run [ARGS...]   install everything, start medgui (ARGS go to medgui)
-#   bash packaging/setup.sh test [ARGS...]  install everything, run lint + the whole test suite headless
+#   bash packaging/setup.sh test [ARGS...]  install everything, run ruff, import-linter, mypy and
+#                                           the whole test suite headless (ARGS go to pytest)
 #
 # Installs the Debian libraries Qt needs when run as root (otherwise names them), creates
 # .venv with Python 3.11+ and installs medgui (editable) with its test tools into it.
@@ -73,6 +74,8 @@ case "$mode" in
     "$VENV/bin/ruff" check .
     echo "medgui setup: import-linter (layering contracts)" >&2
     "$VENV/bin/lint-imports"
+    echo "medgui setup: mypy (core and workers)" >&2
+    "$VENV/bin/mypy"
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
   *)

@@ -97,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     import keras
     import numpy as np
 
+    from medgui.core.datasets import class_weights
     from medgui.core.ml import imagetrain
     from medgui.core.ml.cnn import build_image_model, count_flops
     from medgui.core.ml.registry import ModelCard, Registry
@@ -124,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         "patients_validation": len({groups[i] for i in val_idx}),
     }
     print(json.dumps(counts), flush=True)
-    weights = imagetrain.class_weights(y[train_idx], len(CLASSES))
+    weights = class_weights(y[train_idx].tolist(), CLASSES)
 
     def subset(idx: np.ndarray) -> tuple[list[str], list[int]]:
         return [str(paths[i]) for i in idx], [labels[i] for i in idx]

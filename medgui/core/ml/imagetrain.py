@@ -108,14 +108,6 @@ def build_image_dataset(
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
-def class_weights(labels: Sequence[int], n_classes: int) -> dict[int, float]:
-    """Balanced weights ``n / (n_classes * count)``; a class with no examples gets 0."""
-    labels = np.asarray(labels)
-    n = len(labels)
-    counts = np.bincount(labels, minlength=n_classes)
-    return {c: (float(n / (n_classes * counts[c])) if counts[c] else 0.0) for c in range(n_classes)}
-
-
 def stratified_group_split(
     labels: Sequence[int], groups: Sequence[str], val_fraction: float = 0.2, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import keras
 import numpy as np
@@ -158,8 +158,10 @@ class ImageClassifier:
                 if n + 1 < len(chunks):
                     pending.append(pool.map(load, chunks[n + 1]))  # decode ahead
                 good = [i for i, x in enumerate(loaded) if isinstance(x, np.ndarray)]
-                probs = self.classify(np.stack([loaded[i] for i in good])) if good else []
-                by_index = dict(zip(good, probs, strict=True))
+                by_index: dict[int, np.ndarray] = {}
+                if good:
+                    probs = self.classify(np.stack([cast(np.ndarray, loaded[i]) for i in good]))
+                    by_index = dict(zip(good, probs, strict=True))
                 for i, p in enumerate(chunk):
                     if i in by_index:
                         yield self.make_result(str(p), by_index[i])
