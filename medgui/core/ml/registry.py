@@ -119,9 +119,7 @@ class Registry:
         cards: list[ModelCard] = []
         if not base.is_dir():
             return cards
-        for card_file in sorted(base.glob(f"*/*/{CARD_FILE}")):
-            if any(part.startswith(".") for part in card_file.relative_to(base).parts):
-                continue  # an import or delete in progress, never a model
+        for card_file in _card_files(base):
             try:
                 data = json.loads(card_file.read_text(encoding="utf-8"))
                 cards.append(ModelCard.from_json(data, card_file.parent, builtin))
@@ -409,6 +407,23 @@ def check_name(name: str) -> None:
 def _check_name(name: str) -> None:
     if not name or any(ch in name for ch in "/\\@:") or name.startswith("."):
         raise ModelLoadError(f"'{name}' is not a valid model name (no / \\ @ : or leading dot)")
+
+
+def _card_files(base: Path) -> list[Path]:
+    """``base/NAME/VERSION/card.json`` files, skipping dot-directories (an import or
+    delete in progress, which another thread may be removing while we look)."""
+    found = []
+    for name_dir in sorted(base.iterdir()):
+        if name_dir.name.startswith(".") or not name_dir.is_dir():
+            continue
+        try:
+            versions = sorted(name_dir.iterdir())
+        except OSError:
+            continue  # removed while we looked: the next refresh sees the new state
+        found += [
+            v / CARD_FILE for v in versions if not v.name.startswith(".") and (v / CARD_FILE).is_file()
+        ]
+    return found
 
 
 def _atomic_write_text(path: Path, text: str) -> None:
