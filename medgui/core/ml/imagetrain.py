@@ -202,12 +202,13 @@ def fit_model(
     progress: ProgressFn | None = None,
     cancelled: CancelledFn | None = None,
     strategy: tf.distribute.Strategy | None = None,
+    restore_best: bool = True,
 ) -> dict[str, Any]:
     """Compile and train ``model`` (softmax output, integer labels) in place.
 
     AdamW with the learning rate cut by 3 when the validation loss stalls, early
-    stopping on validation loss after ``patience`` epochs without improvement, and the
-    best epoch's weights restored at the end.
+    stopping on validation loss after ``patience`` epochs without improvement, and
+    (``restore_best``) the best epoch's weights restored at the end.
 
     Returns
     -------
@@ -232,7 +233,7 @@ def fit_model(
         batches = None
     progress_cb = ProgressCallback(progress, cancelled, batches=batches if batches and batches > 0 else None)
     early = keras.callbacks.EarlyStopping(
-        monitor=monitor, patience=patience, restore_best_weights=True, verbose=0
+        monitor=monitor, patience=patience, restore_best_weights=restore_best, verbose=0
     )
     plateau = keras.callbacks.ReduceLROnPlateau(
         monitor=monitor, factor=1 / 3, patience=max(1, patience // 2), min_lr=learning_rate / 100

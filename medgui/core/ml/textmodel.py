@@ -225,6 +225,7 @@ def train_text_model(
     dropout: float = 0.2,
     patience: int = 3,
     strategy: tf.distribute.Strategy | None = None,
+    restore_best: bool = True,
 ) -> tuple[keras.Model, dict[str, Any]]:
     """Train a text classifier and return (end-to-end model, history).
 
@@ -268,7 +269,7 @@ def train_text_model(
     if val is not None and len(val[0]):
         xv = vectorize(vectorizer, val[0])
         val_ds = tf.data.Dataset.from_tensor_slices((xv, np.asarray(val[1], dtype="int64"))).batch(batch_size)
-        callbacks.append(keras.callbacks.EarlyStopping("val_loss", patience=patience, restore_best_weights=True))
+        callbacks.append(keras.callbacks.EarlyStopping("val_loss", patience=patience, restore_best_weights=restore_best))
     with strategy.scope():
         network = build_text_model(arch, len(classes), vectorizer.vocabulary_size(), seq_len, embed_dim, units, dropout)
         network.compile(

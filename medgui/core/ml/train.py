@@ -246,7 +246,7 @@ class _Trainer:
         info = imagetrain.fit_model(
             model, train_ds, val_ds, c.epochs, class_weight=weights, learning_rate=c.learning_rate,
             weight_decay=c.weight_decay, patience=c.patience, progress=report, cancelled=cancelled,
-            strategy=self.strategy)
+            strategy=self.strategy, restore_best=c.restore_best)
         return model, info
 
     def _fit_text(self, train_idx, val_idx, weights, report, cancelled, seed):  # type: ignore[no-untyped-def]
@@ -257,7 +257,8 @@ class _Trainer:
             self._texts(train_idx), self.y[train_idx].tolist(), self.classes, arch=c.arch, epochs=c.epochs,
             batch_size=c.batch_size, learning_rate=c.learning_rate, vocab_size=c.vocab_size, seq_len=c.seq_len,
             class_weight=weights, val=(self._texts(val_idx), self.y[val_idx].tolist()), progress=report,
-            cancelled=cancelled, seed=seed, dropout=c.dropout, patience=c.patience, strategy=self.strategy)
+            cancelled=cancelled, seed=seed, dropout=c.dropout, patience=c.patience, strategy=self.strategy,
+            restore_best=c.restore_best)
         hist = {k: v for k, v in history.items() if isinstance(v, list)}
         runs = len(next(iter(hist.values()), []))
         return model, {"history": hist, "epochs_run": runs, "best_epoch": history.get("best_epoch", runs),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -117,3 +118,21 @@ def test_cancel_takes_effect_within_a_batch_or_so():
         imagetrain.fit_model(model, ds, None, 5, cancelled=cancelled)
     steps = int(model.optimizer.iterations.numpy())
     assert 1 <= steps <= 3, f"{steps} optimizer steps ran; cancel should stop within a batch"
+
+
+@pytest.mark.parametrize("restore_best", [True, False])
+def test_restore_best_decides_which_epoch_the_model_keeps(restore_best):
+    x, y = tiny.synthetic(64, 32)
+    ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(16)
+    # Validation labels unrelated to the images: the more the model learns the training
+    # set, the worse it does here, so the best validation epoch is an early one.
+    rng = np.random.default_rng(0)
+    val = tf.data.Dataset.from_tensor_slices((x[::-1].copy(), rng.integers(0, 2, len(y)))).batch(16)
+    keras.utils.set_random_seed(3)
+    model = build_image_model("seed_cnn", 2, input_size=32)
+    result = imagetrain.fit_model(model, ds, val, 6, patience=10, restore_best=restore_best)
+    val_loss = result["history"]["val_loss"]
+    kept = model.evaluate(val, verbose=0, return_dict=True)["loss"]
+    expected = min(val_loss) if restore_best else val_loss[-1]
+    assert kept == pytest.approx(expected, rel=1e-3, abs=1e-4)
+    assert min(val_loss) != pytest.approx(val_loss[-1]), "setup should make best != last"
