@@ -83,3 +83,17 @@ def test_cancel_stops_a_running_job(qtbot, ml_service):
     assert "cancelled" in seen["events"]
     steps = [e for e in seen["events"] if isinstance(e, tuple)]
     assert len(steps) < 500
+
+
+def test_warmup_without_any_model_reports_the_failure(qtbot, tmp_path, monkeypatch):
+    # No shipped models and an empty registry: the engine must say so, not hang "loading".
+    monkeypatch.setenv("MEDGUI_BUILTIN_MODELS", str(tmp_path / "none"))
+    svc = MLService(warmup_tasks=("image",))
+    try:
+        with qtbot.waitSignal(svc.sig_warmup_failed, timeout=120000) as blocker:
+            svc.start()
+        error = blocker.args[0]
+        assert error.type == "ModelLoadError"
+        assert "no image model is installed" in error.message
+    finally:
+        svc.shutdown()
