@@ -233,13 +233,18 @@ class Registry:
             for rel in card.files:
                 (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(staging / rel, tmp / rel)
-            _atomic_write_text(tmp / CARD_FILE, json.dumps(card.to_json(), indent=2))
-            final = self.root / card.name / str(card.version)
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp, final)
+            return self._publish(tmp, card)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+
+    def _publish(self, tmp: Path, card: ModelCard) -> ModelCard:
+        """Write ``card`` into the complete directory ``tmp`` and move it into place in
+        one ``os.replace``: readers see either no version or a whole one."""
+        _atomic_write_text(tmp / CARD_FILE, json.dumps(card.to_json(), indent=2))
+        final = self.root / card.name / str(card.version)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp, final)
         card.path = final
         card.builtin = False
         return card
@@ -325,16 +330,10 @@ class Registry:
             taken = {c.version for c in self.list() if c.name == card.name}
             if card.version < 1 or card.version in taken or (self.root / card.name / f".retired-{card.version}").exists():
                 card.version = self.next_version(card.name)
-            _atomic_write_text(tmp / CARD_FILE, json.dumps(card.to_json(), indent=2))
-            final = self.root / card.name / str(card.version)
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp, final)
+            return self._publish(tmp, card)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        card.path = final
-        card.builtin = False
-        return card
 
 
 def _unpack(archive: Path, into: Path) -> None:
