@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"medgui classify-image: error: cannot write {args.csv}: {exc.strerror}", file=sys.stderr)
             return 2
         writer = csv.writer(csv_file)
-        writer.writerow(["path", "label", *[f"p_{c}" for c in classes], "model", "error"])
+        writer.writerow(["path", "label", *[f"p_{c}" for c in classes], "model", "error", "warnings"])
     try:
         if not args.json:
             print(_table_header(classes))
@@ -96,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
             results.append(result)
             failed += "error" in result
             if args.json:
-                print(json.dumps(public_result(result)), flush=True)
+                print(json.dumps(public_result(result, *(["warnings"] if result.get("warnings") else []))),
+                      flush=True)
             else:
                 print(_table_row(result, classes), flush=True)
             if writer is not None:
@@ -117,11 +118,14 @@ def _table_row(result: dict[str, Any], classes: list[str]) -> str:
     if "error" in result:
         return f"{'ERROR':<12}  {result['error']}"
     probs = [f"{result['probabilities'][c]:>14.3f}" for c in classes]
-    return "  ".join([f"{result['label']:<12}", *probs, result["path"]])
+    warnings = "; ".join(result.get("warnings") or [])
+    return "  ".join([f"{result['label']:<12}", *probs, result["path"]]) + (
+        f"  (reading may not apply: {warnings})" if warnings else "")
 
 
 def _csv_row(result: dict[str, Any], classes: list[str]) -> list[str]:
     if "error" in result:
-        return [result["path"], "", *["" for _ in classes], "", result["error"]]
+        return [result["path"], "", *["" for _ in classes], "", result["error"], ""]
     probs = [f"{result['probabilities'][c]:.6f}" for c in classes]
-    return [result["path"], result["label"], *probs, result["model"], ""]
+    warnings = "; ".join(result.get("warnings") or [])
+    return [result["path"], result["label"], *probs, result["model"], "", warnings]

@@ -328,6 +328,28 @@ def _load(path: Path, frame: int, max_pixels: int) -> XRayImage:
         "is not an image in a supported format (PNG, JPEG, BMP, TIFF or DICOM).", path=path)
 
 
+# What a chest-radiograph model can read: projection radiography of the chest.
+RADIOGRAPH_MODALITIES = frozenset({"CR", "DX", "DR", "RG", "RF"})
+CHEST_BODY_PARTS = ("CHEST", "THORAX", "LUNG", "RIB", "PORTABLE CHEST")
+
+
+def applicability_warnings(image: XRayImage) -> list[str]:
+    """Reasons from the file itself why a chest X-ray model's reading may be meaningless.
+
+    Only what the header states is used (DICOM Modality, Body Part Examined, frames);
+    plain image files carry no such information and get no warning.
+    """
+    warnings = []
+    if image.modality and image.modality.upper() not in RADIOGRAPH_MODALITIES:
+        warnings.append(f"the file is a {image.modality} study, not a plain radiograph")
+    body_part = next((t.value for t in image.tags if t.keyword == "BodyPartExamined"), "")
+    if body_part.strip() and not any(p in body_part.upper() for p in CHEST_BODY_PARTS):
+        warnings.append(f"its header says the body part is {body_part.strip()}, not the chest")
+    if image.n_frames > 1:
+        warnings.append(f"it has {image.n_frames} frames; a chest radiograph has one")
+    return warnings
+
+
 def preload() -> None:
     """Import pydicom and its decoders now (1-2 s here) rather than at the first DICOM.
 

@@ -84,6 +84,14 @@ class PredictionPanel(QWidget):
         self.threshold = QLabel("")
         self.threshold.setObjectName("thresholdLabel")
         self.threshold.setWordWrap(True)
+        self.applicability = QLabel("")
+        self.applicability.setObjectName("applicabilityWarning")
+        self.applicability.setWordWrap(True)
+        self.applicability.setStyleSheet(
+            "QLabel { background: #fde7e9; color: #8a1c1c; border: 1px solid #e8a0a6;"
+            " border-radius: 3px; padding: 4px; }"
+        )
+        self.applicability.hide()
         self.model = QLabel("")
         self.model.setObjectName("modelLabel")
         self.model.setWordWrap(True)
@@ -122,6 +130,7 @@ class PredictionPanel(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(self.bars_box)
         layout.addWidget(self.threshold)
+        layout.addWidget(self.applicability)
         layout.addWidget(self.model)
         layout.addLayout(heat)
         layout.addWidget(self.notice)
@@ -139,6 +148,7 @@ class PredictionPanel(QWidget):
         self.label.setText("—")
         self.label.setStyleSheet("")
         self.threshold.setText("")
+        self.applicability.hide()
         self.model.setText("")
         self.prob_labels.clear()
         self.prob_bars.clear()
@@ -196,6 +206,12 @@ class PredictionPanel(QWidget):
         ref = f"{name}@{version}" if name and version is not None else result.get("model", "")
         self.model.setText(f"Model: {ref}")
         self.model.setToolTip(_timing_text(result.get("timing_ms")))
+        warnings = result.get("warnings") or []
+        if warnings:
+            self.applicability.setText(
+                "This model reads chest radiographs; this reading may not apply: "
+                + "; ".join(warnings) + ".")
+            self.applicability.show()
         self.heatmap_check.setEnabled(result.get("heatmap") is not None)
 
 

@@ -401,3 +401,18 @@ def test_shipped_samples_load_and_look_right() -> None:
                  "kermany_pneumonia_person1003_virus_1685.jpeg"):
         image = load_image(SAMPLES / name)
         assert image.format == "JPEG" and not image.is_rgb
+
+
+def test_applicability_warnings_come_from_the_header(tmp_path: Path) -> None:
+    from medgui.core.imaging import applicability_warnings
+
+    pixels = ramp16()
+    chest = load_image(write_dicom(tmp_path / "chest.dcm", pixels, bits_stored=12))
+    assert applicability_warnings(chest) == []
+    knee = load_image(write_dicom(tmp_path / "knee.dcm", pixels, bits_stored=12,
+                                  BodyPartExamined="KNEE"))
+    assert applicability_warnings(knee) == ["its header says the body part is KNEE, not the chest"]
+    ct = load_image(write_dicom(tmp_path / "ct.dcm", pixels, bits_stored=12, Modality="CT"))
+    assert applicability_warnings(ct) == ["the file is a CT study, not a plain radiograph"]
+    png = load_image(imwrite(tmp_path / "plain.png", gray8()))
+    assert applicability_warnings(png) == []

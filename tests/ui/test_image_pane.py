@@ -162,3 +162,20 @@ def test_prediction_panel_shows_every_part_of_a_reading(qtbot):
     panel.clear()
     assert panel.label.text() == "—" and not panel.prob_labels and not panel.heatmap_check.isEnabled()
     assert panel.notice.text() == NOTICE
+
+
+def test_prediction_panel_shows_why_a_reading_may_not_apply(qtbot):
+    from medgui.ui.prediction_panel import PredictionPanel
+
+    panel = PredictionPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    result = {"path": "hip.dcm", "label": "PNEUMONIA", "probabilities": {"NORMAL": 0.1, "PNEUMONIA": 0.9},
+              "threshold": 0.5, "positive_class": "PNEUMONIA", "model": "m@1", "model_name": "m",
+              "model_version": 1, "heatmap": None, "timing_ms": {},
+              "warnings": ["its header says the body part is HIP, not the chest"]}
+    panel.show_result(result)
+    assert panel.applicability.isVisible()
+    assert "body part is HIP" in panel.applicability.text()
+    panel.show_result({**result, "warnings": []})
+    assert not panel.applicability.isVisible()

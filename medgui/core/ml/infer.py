@@ -19,17 +19,17 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import keras
 import numpy as np
 import tensorflow as tf
 
 from medgui.core.errors import Cancelled, MedguiError
-from medgui.core.imaging import XRayImage, load_image
+from medgui.core.imaging import XRayImage, applicability_warnings, load_image
 from medgui.core.ml.modelio import load_model
 from medgui.core.ml.registry import ModelCard, Registry
-from medgui.core.preprocess import load_model_input, model_input
+from medgui.core.preprocess import model_input
 
 ProgressFn = Callable[[dict[str, Any]], None]
 CancelledFn = Callable[[], bool]
@@ -90,7 +90,7 @@ class ImageClassifier:
 
     def make_result(
         self, path: str | None, probs: np.ndarray, heatmap: np.ndarray | None = None,
-        timing_ms: dict[str, float] | None = None,
+        timing_ms: dict[str, float] | None = None, warnings: Sequence[str] = (),
     ) -> dict[str, Any]:
         return {
             "path": path,
@@ -103,6 +103,8 @@ class ImageClassifier:
             "model_version": self.card.version,
             "heatmap": heatmap,
             "timing_ms": timing_ms or {},
+            # Why this reading may not apply to this file (e.g. a hip, an angiogram).
+            "warnings": list(warnings),
         }
 
     def classify_image(
@@ -128,7 +130,8 @@ class ImageClassifier:
             "explain": (t3 - t2) * 1e3,
             "total": (t3 - t0) * 1e3,
         }
-        return self.make_result(path, probs, cam, timing)
+        warnings = applicability_warnings(image) if isinstance(image, XRayImage) else []
+        return self.make_result(path, probs, cam, timing, warnings)
 
     def classify_paths(
         self, paths: Sequence[str | Path], batch_size: int = 32, workers: int = 2,
@@ -140,9 +143,10 @@ class ImageClassifier:
         the GIL) while the previous batch runs through the model. A file that cannot
         be read yields ``{"path", "error"}`` and the others go on.
         """
-        def load(p: str | Path) -> np.ndarray | MedguiError:
+        def load(p: str | Path) -> tuple[np.ndarray, list[str]] | MedguiError:
             try:
-                return load_model_input(p, self.input_size)
+                image = load_image(p)
+                return model_input(image, self.input_size), applicability_warnings(image)
             except MedguiError as exc:
                 return exc
             except Exception as exc:  # noqa: BLE001 - one bad file must not stop a batch
@@ -157,14 +161,14 @@ class ImageClassifier:
                 loaded = list(pending.pop(0))
                 if n + 1 < len(chunks):
                     pending.append(pool.map(load, chunks[n + 1]))  # decode ahead
-                good = [i for i, x in enumerate(loaded) if isinstance(x, np.ndarray)]
+                inputs = {i: x for i, x in enumerate(loaded) if isinstance(x, tuple)}
                 by_index: dict[int, np.ndarray] = {}
-                if good:
-                    probs = self.classify(np.stack([cast(np.ndarray, loaded[i]) for i in good]))
-                    by_index = dict(zip(good, probs, strict=True))
+                if inputs:
+                    probs = self.classify(np.stack([x for x, _ in inputs.values()]))
+                    by_index = dict(zip(inputs, probs, strict=True))
                 for i, p in enumerate(chunk):
                     if i in by_index:
-                        yield self.make_result(str(p), by_index[i])
+                        yield self.make_result(str(p), by_index[i], warnings=inputs[i][1])
                     else:
                         yield {"path": str(p), "error": str(loaded[i])}
 

@@ -99,3 +99,22 @@ def test_shipped_default_model_classifies_an_xray(tmp_path):
     assert result["model"] == card.ref and result["label"] in {"NORMAL", "PNEUMONIA"}
     assert result["heatmap"].shape == (224, 224)
     assert sum(result["probabilities"].values()) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_results_warn_when_the_header_says_it_is_not_a_chest_radiograph(tmp_path, tiny_ref):
+    from tests.core.dicom_factory import write_dicom
+
+    x, _ = tiny.synthetic(1, 32, seed=5)
+    pixels = (x[0, ..., 0] * 4095).astype(np.uint16)
+    chest = write_dicom(tmp_path / "chest.dcm", pixels, bits_stored=12)
+    hip = write_dicom(tmp_path / "hip.dcm", pixels, bits_stored=12, BodyPartExamined="HIP")
+    angio = write_dicom(tmp_path / "angio.dcm", pixels, bits_stored=12, Modality="XA")
+    png = tiny.write_png(tmp_path / "plain.png", x[0])
+    job = resolve("classify_image")
+    warnings = {p.name: job({"path": str(p)}, lambda _: None, lambda: False)["warnings"]
+                for p in (chest, hip, angio, png)}
+    assert warnings["chest.dcm"] == [] and warnings["plain.png"] == []
+    assert any("HIP" in w for w in warnings["hip.dcm"])
+    assert any("XA" in w for w in warnings["angio.dcm"])
+    batch = {r["path"]: r["warnings"] for r in infer.get_image_classifier().classify_paths([chest, hip])}
+    assert batch[str(chest)] == [] and any("HIP" in w for w in batch[str(hip)])
