@@ -12,15 +12,14 @@
 from __future__ import annotations
 
 import csv
-import os
 import re
-import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC
 from pathlib import Path
 from typing import TextIO
 
 from medgui.core.errors import RecordStoreError
+from medgui.core.fileio import atomic_write
 from medgui.core.records import Record, RecordDraft, RecordStore, parse_iso
 
 CSV_COLUMNS = ["patient_ref", "title", "body", "created", "modified", "label"]
@@ -129,20 +128,6 @@ def import_files(store: RecordStore, paths: Sequence[str | Path],
     return store.create_many(read_files(paths, patient_ref))
 
 
-def _atomic_write(path: Path, write: Callable[[TextIO], object], encoding: str = "utf-8") -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_csv(path: str | Path, records: Iterable[Record]) -> int:
     """Write ``records`` as CSV (columns :data:`CSV_COLUMNS`); returns how many."""
     path = Path(path)
@@ -158,7 +143,7 @@ def write_csv(path: str | Path, records: Iterable[Record]) -> int:
             count += 1
 
     try:
-        _atomic_write(path, write, encoding="utf-8-sig")
+        atomic_write(path, write, encoding="utf-8-sig")
     except OSError as exc:
         raise RecordStoreError(f"could not write the CSV file: {exc.strerror or exc}",
                                path=path) from exc
@@ -190,7 +175,7 @@ def write_text_files(folder: str | Path, records: Iterable[Record]) -> list[Path
             handle.write(body)
 
         try:
-            _atomic_write(target, write)
+            atomic_write(target, write)
         except OSError as exc:
             raise RecordStoreError(f"could not write the text file: {exc.strerror or exc}",
                                    path=target) from exc

@@ -27,7 +27,7 @@ import tensorflow as tf
 
 from medgui.core.errors import Cancelled, MedguiError
 from medgui.core.imaging import XRayImage, applicability_warnings, load_image
-from medgui.core.ml.modelio import load_model
+from medgui.core.ml.modelio import cached_classifier
 from medgui.core.ml.registry import ModelCard, Registry
 from medgui.core.preprocess import model_input
 
@@ -173,27 +173,19 @@ class ImageClassifier:
                         yield {"path": str(p), "error": str(loaded[i])}
 
 
-_CLASSIFIERS: dict[tuple[str, str], ImageClassifier] = {}
-_CLASSIFIERS_LOCK = threading.Lock()
-
-
 def get_image_classifier(ref: str | None = None, registry: Registry | None = None) -> ImageClassifier:
     """The classifier for ``ref`` (``NAME@VERSION``), or the active image model.
 
-    Loaded (hash-verified, safe mode) once per process and model file; a later call
-    for the same model returns the same object, so the graph is traced once.
+    Loaded (hash-verified, safe mode) once per process and model file and traced once
+    (``modelio.cached_classifier``).
     """
-    registry = registry or Registry()
-    card = registry.get(ref) if ref else registry.active("image")
-    if card.task != "image":
-        raise MedguiError(f"model {card.ref} is a {card.task} model, not an image model")
-    key = (str(card.path), card.files.get(card.model_file, ""))
-    with _CLASSIFIERS_LOCK:
-        if key not in _CLASSIFIERS:
-            clf = ImageClassifier(card, load_model(card, registry))
-            clf.warm()
-            _CLASSIFIERS[key] = clf
-        return _CLASSIFIERS[key]
+
+    def build(card: ModelCard, model: Any) -> ImageClassifier:
+        clf = ImageClassifier(card, model)
+        clf.warm()
+        return clf
+
+    return cached_classifier("image", ref, build, registry)
 
 
 def classify_image_job(payload: dict[str, Any], progress: ProgressFn, cancelled: CancelledFn) -> dict[str, Any]:

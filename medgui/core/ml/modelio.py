@@ -7,15 +7,20 @@ on, no custom objects, and a refusal of any layer that carries code (``Lambda``)
 from __future__ import annotations
 
 import json
+import threading
 import zipfile
+from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from medgui.core.errors import ModelLoadError
 from medgui.core.ml.registry import ModelCard, Registry
 
 if TYPE_CHECKING:
     import keras
+
+T = TypeVar("T")
 
 # Layers that run arbitrary Python when called; a shared model must never need them.
 _EXECUTABLE_LAYERS = {"Lambda", "TFSMLayer"}
@@ -84,3 +89,36 @@ def load_model(card: ModelCard, registry: Registry | None = None) -> keras.Model
         ) from exc
     check_no_executable_layers(model, f"model {card.ref}")
     return model
+
+
+_LOADED: OrderedDict[tuple[str, str], Any] = OrderedDict()
+_LOADED_LOCK = threading.Lock()
+KEEP_LOADED = 4  # models kept in memory per process (an image and a text model, plus spares)
+
+
+def cached_classifier(
+    task: str,
+    ref: str | None,
+    build: Callable[[ModelCard, keras.Model], T],
+    registry: Registry | None = None,
+) -> T:
+    """The classifier for ``ref`` (``NAME[@VERSION]``), or the active ``task`` model.
+
+    Built by ``build(card, model)`` once per process and model file, keyed by location
+    and file hash so a retrained or re-registered model is never served stale; the
+    ``KEEP_LOADED`` most recently used stay in memory (their graphs stay traced).
+    """
+    registry = registry or Registry()
+    card = registry.get(ref) if ref else registry.active(task)
+    if card.task != task:
+        raise ModelLoadError(f"model {card.ref} is a {card.task} model, not a {task} model")
+    key = (str(card.path), card.files.get(card.model_file, ""))
+    with _LOADED_LOCK:
+        if key in _LOADED:
+            _LOADED.move_to_end(key)
+            return cast(T, _LOADED[key])
+        classifier = build(card, load_model(card, registry))
+        _LOADED[key] = classifier
+        while len(_LOADED) > KEEP_LOADED:
+            _LOADED.popitem(last=False)
+        return classifier

@@ -26,6 +26,7 @@ from typing import Any
 
 from medgui.core import paths
 from medgui.core.errors import ModelLoadError
+from medgui.core.fileio import atomic_write_text
 
 CARD_FILE = "card.json"
 CARD_SCHEMA = 1
@@ -176,7 +177,7 @@ class Registry:
         card = self.get(ref)
         active = self._read_active()
         active[card.task] = card.ref
-        _atomic_write_text(self._active_file(), json.dumps(active, indent=2))
+        atomic_write_text(self._active_file(), json.dumps(active, indent=2))
         return card
 
     # -- integrity ------------------------------------------------------------------
@@ -241,7 +242,7 @@ class Registry:
     def _publish(self, tmp: Path, card: ModelCard) -> ModelCard:
         """Write ``card`` into the complete directory ``tmp`` and move it into place in
         one ``os.replace``: readers see either no version or a whole one."""
-        _atomic_write_text(tmp / CARD_FILE, json.dumps(card.to_json(), indent=2))
+        atomic_write_text(tmp / CARD_FILE, json.dumps(card.to_json(), indent=2))
         final = self.root / card.name / str(card.version)
         final.parent.mkdir(parents=True, exist_ok=True)
         os.replace(tmp, final)
@@ -271,7 +272,7 @@ class Registry:
         active = self._read_active()
         if active.get(card.task) == card.ref:
             del active[card.task]
-            _atomic_write_text(self._active_file(), json.dumps(active, indent=2))
+            atomic_write_text(self._active_file(), json.dumps(active, indent=2))
         return card
 
     def export(self, ref: str, dest: Path) -> Path:
@@ -423,16 +424,3 @@ def _card_files(base: Path) -> list[Path]:
             v / CARD_FILE for v in versions if not v.name.startswith(".") and (v / CARD_FILE).is_file()
         ]
     return found
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

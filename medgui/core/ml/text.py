@@ -15,13 +15,13 @@ Training lives in ``textmodel``; its public names are re-exported here.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from typing import Any
 
 import numpy as np
 
 from medgui.core import negation, textprep
 from medgui.core.errors import Cancelled, MedguiError, ModelLoadError
+from medgui.core.ml.modelio import cached_classifier
 from medgui.core.ml.registry import ModelCard, Registry
 from medgui.core.ml.textmodel import (  # noqa: F401 - the public face of text models
     ARCHITECTURE_LABELS,
@@ -168,32 +168,10 @@ class TextClassifier:
         return True, ""
 
 
-_CACHE: OrderedDict[tuple[str, str], TextClassifier] = OrderedDict()
-_CACHE_LOCK = threading.Lock()
-
-
 def get_text_classifier(ref: str | None = None, registry: Registry | None = None) -> TextClassifier:
-    """The classifier for ``ref`` (``name[@version]``; None: the active text model).
-
-    Loaded once per process and kept (the two most recent), keyed by location and
-    file hash so a retrained or re-registered model is never served stale.
-    """
-    registry = registry or Registry()
-    card = registry.get(ref) if ref else registry.active("text")
-    if card.task != "text":
-        raise ModelLoadError(f"model {card.ref} is an {card.task} model, not a text model")
-    key = (str(card.path), card.files.get(card.model_file, ""))
-    with _CACHE_LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-        from medgui.core.ml.modelio import load_model
-
-        clf = TextClassifier(card, load_model(card, registry))
-        _CACHE[key] = clf
-        while len(_CACHE) > 2:
-            _CACHE.popitem(last=False)
-        return clf
+    """The classifier for ``ref`` (``name[@version]``; None: the active text model),
+    loaded once per process (``modelio.cached_classifier``)."""
+    return cached_classifier("text", ref, TextClassifier, registry)
 
 
 def classify_text_job(payload: dict[str, Any], progress: Any, cancelled: Any) -> dict[str, Any]:
