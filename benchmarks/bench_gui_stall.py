@@ -36,8 +36,8 @@ DEFAULT_IMAGES = ROOT.parent / "shared" / "data" / "xray" / "fullres-sample"
 STANDIN = """
 import tempfile
 from pathlib import Path
-from medgui.core.ml.cnn import build_image_model
-from medgui.core.ml.registry import ModelCard, Registry
+from medgui.core.ml.image.cnn import build_image_model
+from medgui.core.models.registry import ModelCard, Registry
 model = build_image_model("compact_cnn", 2, input_size=224)
 card = ModelCard(name="standin", task="image", classes=["NORMAL", "PNEUMONIA"],
                  architecture="compact_cnn", threshold=0.5, positive_class="PNEUMONIA",
@@ -51,7 +51,7 @@ Registry().activate(card.ref)
 
 def ensure_model() -> str:
     from medgui.core.errors import ModelLoadError
-    from medgui.core.ml.registry import Registry
+    from medgui.core.models.registry import Registry
 
     try:
         return Registry().active("image").ref
@@ -115,7 +115,7 @@ def wait_until(app, condition, timeout: float) -> None:  # noqa: ANN001
 def rewindow_ms(app) -> list[float]:  # noqa: ANN001
     import numpy as np
 
-    from medgui.ui.image_view import ImageView
+    from medgui.ui.imaging.image_view import ImageView
 
     view = ImageView()
     view.resize(1000, 1000)

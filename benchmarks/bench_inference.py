@@ -60,8 +60,8 @@ def median_ms(fn, repeats: int, warmup: int = 3) -> float:  # noqa: ANN001
 
 
 def bench_model(name: str, model, card, repeats: int, peak: float) -> dict:  # noqa: ANN001
-    from medgui.core.ml.cnn import count_flops
-    from medgui.core.ml.infer import ImageClassifier
+    from medgui.core.ml.image.cnn import count_flops
+    from medgui.core.ml.image.infer import ImageClassifier
 
     size = int(model.input_shape[1])
     rng = np.random.default_rng(0)
@@ -88,7 +88,7 @@ def bench_model(name: str, model, card, repeats: int, peak: float) -> dict:  # n
 
 
 def bench_end_to_end(ref: str | None, files: list[Path], repeats: int) -> dict:
-    from medgui.core.ml.infer import classify_image_job
+    from medgui.core.ml.image.infer import classify_image_job
 
     def run(heatmap: bool) -> dict:
         totals, parts = [], []
@@ -107,7 +107,7 @@ def bench_end_to_end(ref: str | None, files: list[Path], repeats: int) -> dict:
 
 def bench_cli(folder: Path, ref: str | None) -> dict:
     from medgui.cli.image import collect_inputs
-    from medgui.core.ml.infer import get_image_classifier
+    from medgui.core.ml.image.infer import get_image_classifier
 
     files = collect_inputs([str(folder)])
     clf = get_image_classifier(ref)
@@ -142,9 +142,9 @@ def main() -> int:
     import keras
 
     from medgui.core import paths
-    from medgui.core.ml.cnn import build_image_model
-    from medgui.core.ml.infer import get_image_classifier
-    from medgui.core.ml.registry import ModelCard
+    from medgui.core.ml.image.cnn import build_image_model
+    from medgui.core.ml.image.infer import get_image_classifier
+    from medgui.core.models.registry import ModelCard
 
     peak, peak_note = cpu_peak_gflops()
     print(f"CPU peak assumed: {peak_note}; load average {os.getloadavg()[0]:.1f}")

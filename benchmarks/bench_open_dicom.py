@@ -23,7 +23,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from medgui.core.imaging import load_image, preload  # noqa: E402
+from medgui.core.imaging.loader import load_image, preload  # noqa: E402
 
 
 def write_sample(folder: Path) -> Path:

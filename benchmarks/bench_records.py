@@ -27,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from medgui.core import record_io  # noqa: E402
-from medgui.core.records import RecordStore  # noqa: E402
+from medgui.core.records import transfer as record_io  # noqa: E402
+from medgui.core.records.store import RecordStore  # noqa: E402
 
 WORDS = ["patient", "chest", "pain", "cough", "fever", "headache", "fracture", "knee", "abdominal", "nausea", "denies", "history", "hypertension", "diabetes", "examination", "normal", "plan", "review", "referral"]
 

@@ -56,7 +56,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=30)
     args = ap.parse_args()
 
-    from medgui.core.textprep import tokenize
+    from medgui.core.text.tokens import tokenize
 
     texts = [NOTE]
     if args.csv:
@@ -68,7 +68,7 @@ def main() -> int:
     import tensorflow  # noqa: F401 - timed on its own: it dominates a cold start
 
     import_ms = (time.perf_counter() - t0) * 1000
-    from medgui.core.ml.text import get_text_classifier
+    from medgui.core.ml.text.classify import get_text_classifier
 
     t0 = time.perf_counter()
     clf = get_text_classifier(args.model)

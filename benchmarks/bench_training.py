@@ -53,9 +53,9 @@ def child(args: argparse.Namespace) -> None:
     import numpy as np
     import tensorflow as tf
 
-    from medgui.core.datasets import class_weights
-    from medgui.core.ml import cnn, imagetrain
-
+    from medgui.core.ml.image import cnn
+    from medgui.core.ml.image import train as imagetrain
+    from medgui.core.training.datasets import class_weights
     paths, labels, classes = pick(Path(args.data), args.n)
     keras.utils.set_random_seed(0)
     if args.variant.startswith("pipeline_det"):
@@ -78,7 +78,7 @@ def child(args: argparse.Namespace) -> None:
     load_s = 0.0
     if args.variant == "memory":
         t0 = time.perf_counter()
-        from medgui.core.preprocess import load_model_input
+        from medgui.core.imaging.preprocess import load_model_input
 
         x = np.stack([load_model_input(p) for p in paths])
         load_s = time.perf_counter() - t0

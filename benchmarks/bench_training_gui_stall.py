@@ -112,7 +112,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv)
-    from medgui.ui.training_wizard import Pages, TrainingWizard
+    from medgui.ui.training.training_wizard import Pages, TrainingWizard
     from medgui.workers.jobs import ThreadRunner
     from medgui.workers.ml_service import MLService
 

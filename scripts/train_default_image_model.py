@@ -97,10 +97,10 @@ def main(argv: list[str] | None = None) -> int:
     import keras
     import numpy as np
 
-    from medgui.core.datasets import class_weights
-    from medgui.core.ml import imagetrain
-    from medgui.core.ml.cnn import build_image_model, count_flops
-    from medgui.core.ml.registry import ModelCard, Registry
+    from medgui.core.ml.image import train as imagetrain
+    from medgui.core.ml.image.cnn import build_image_model, count_flops
+    from medgui.core.models.registry import ModelCard, Registry
+    from medgui.core.training.datasets import class_weights
 
     keras.utils.set_random_seed(args.seed)
     paths, labels = list_images(args.data)
@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         classes=list(CLASSES),
         architecture=args.arch,
         preprocessing={
-            "function": "medgui.core.preprocess.model_input",
+            "function": "medgui.core.imaging.preprocess.model_input",
             "grayscale": True,
             "size": 224,
             "interpolation": "INTER_AREA",

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from medgui.core import textprep
+from medgui.core.text import tokens as textprep
 
 # Labels that name a kind of document, a setting or a catch-all rather than a clinical
 # specialty: a note's specialty cannot be read from them, and each overlaps every other.
@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     base = baseline(texts, y, parts, classes, args.seed)
     print(json.dumps({"baseline": {k: v for k, v in base.items() if k != "per_class"}}), flush=True)
 
-    from medgui.core.ml import textmodel
+    from medgui.core.ml.text import model as textmodel
 
     counts = np.bincount(y[parts["train"]], minlength=len(classes))
     class_weight = {i: float(len(parts["train"]) / (len(classes) * n)) for i, n in enumerate(counts)}
@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         results.append((spec, model, history, test, val, secs, arch, seq_len))
 
     if args.register:
-        from medgui.core.ml.registry import ModelCard, Registry
+        from medgui.core.models.registry import ModelCard, Registry
 
         spec, model, history, test, val, secs, arch, seq_len = results[0]
         card = ModelCard(

@@ -41,7 +41,7 @@ def collect_inputs(paths: list[str]) -> list[str]:
 
     A path that does not exist is kept, so it is reported as an error in the results.
     """
-    from medgui.core.imaging import is_probably_image
+    from medgui.core.imaging.loader import is_probably_image
 
     out: list[str] = []
     for raw in paths:
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     from medgui.core.ml.service import configure_environment
 
     configure_environment()
-    from medgui.core.ml.infer import get_image_classifier
+    from medgui.core.ml.image.infer import get_image_classifier
 
     clf = get_image_classifier(args.model)  # ModelLoadError -> one line, exit 1 (cli main)
     classes = clf.classes

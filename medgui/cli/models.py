@@ -41,7 +41,7 @@ def _entry(card: Any, active: set[str]) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from medgui.core.ml.registry import Registry, card_summary
+    from medgui.core.models.registry import Registry, card_summary
 
     registry = Registry()
     action = args.models_command

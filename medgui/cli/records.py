@@ -8,9 +8,9 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from medgui.core import record_io
 from medgui.core.errors import RecordStoreError
-from medgui.core.records import RecordStore
+from medgui.core.records import transfer as record_io
+from medgui.core.records.store import RecordStore
 
 
 def add_parsers(subparsers: argparse._SubParsersAction) -> None:

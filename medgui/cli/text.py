@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     from medgui.core.ml.service import configure_environment
 
     configure_environment()
-    from medgui.core.ml.text import get_text_classifier
+    from medgui.core.ml.text.classify import get_text_classifier
 
     clf = get_text_classifier(args.model)  # ModelLoadError -> one line, exit 1 (cli main)
     failed = 0

@@ -118,8 +118,8 @@ def preload_decoders(progress: object = None, cancelled: object = None) -> None:
     Run on a worker thread after the window shows: the first Open then decodes at once
     instead of importing for a few hundred milliseconds.
     """
-    import medgui.core.dicom  # noqa: F401 - pydicom
-    import medgui.core.imaging  # noqa: F401 - OpenCV and NumPy
+    import medgui.core.imaging.dicom  # noqa: F401 - pydicom
+    import medgui.core.imaging.loader  # noqa: F401 - OpenCV and NumPy
 
 
 def _probe(app: QApplication, window: MainWindow, ml: MLService) -> None:

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 
 from medgui import __version__
 from medgui.core import paths
-from medgui.core.records import RecordStore
-from medgui.ui.image_pane import ImagePane
-from medgui.ui.prediction_panel import NOTICE
-from medgui.ui.record_editor import RecordPane
+from medgui.core.records.store import RecordStore
+from medgui.ui.imaging.image_pane import ImagePane
+from medgui.ui.imaging.prediction_panel import NOTICE
+from medgui.ui.records.record_editor import RecordPane
 from medgui.workers.jobs import ThreadRunner
 from medgui.workers.ml_service import MLService
 
@@ -37,7 +37,7 @@ MAX_RECENT = 10
 
 def image_filter() -> str:
     """The Open dialog's filter: the loader's suffixes, then any file (DICOM often has none)."""
-    from medgui.core.imaging import SUPPORTED_SUFFIXES  # imports OpenCV: not at start-up
+    from medgui.core.imaging.loader import SUPPORTED_SUFFIXES  # imports OpenCV: not at start-up
 
     return "X-ray images (" + " ".join(f"*{s}" for s in SUPPORTED_SUFFIXES) + ");;All files (*)"
 
@@ -155,7 +155,7 @@ class MainWindow(QMainWindow):
 
     def show_model_manager(self) -> QDialog:
         # Imported on demand: the window must appear without these modules' import cost.
-        from medgui.ui.model_manager import ModelManagerDialog
+        from medgui.ui.training.model_manager import ModelManagerDialog
 
         dialog = ModelManagerDialog(parent=self, runner=self.runner, ml=self.ml)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -163,7 +163,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def show_training_wizard(self) -> QDialog:
-        from medgui.ui.training_wizard import TrainingWizard
+        from medgui.ui.training.training_wizard import TrainingWizard
 
         wizard = TrainingWizard(self.ml, self.runner, parent=self)
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

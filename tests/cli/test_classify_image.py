@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from medgui.cli import main
-from medgui.core.ml.registry import Registry
+from medgui.core.models.registry import Registry
 from tests.core.ml import tiny_image_model as tiny
 
 

@@ -4,7 +4,7 @@ import csv
 import json
 
 from medgui.cli import main
-from medgui.core.records import RecordStore
+from medgui.core.records.store import RecordStore
 
 
 def write_csv(path, rows):

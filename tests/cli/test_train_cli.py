@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from medgui.cli import main
-from medgui.core.ml.registry import Registry
+from medgui.core.models.registry import Registry
 from tests.dataset_factory import image_folder, text_table, write_image
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,8 +6,9 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from medgui.core import datasets
-from medgui.core.datasets import (
+from medgui.core.errors import Cancelled, DatasetError
+from medgui.core.training import datasets
+from medgui.core.training.datasets import (
     class_weights,
     fingerprint,
     group_of,
@@ -17,7 +18,6 @@ from medgui.core.datasets import (
     split_items,
     table_columns,
 )
-from medgui.core.errors import Cancelled, DatasetError
 from tests.dataset_factory import image_folder, text_folder, text_table, write_image
 
 

@@ -13,7 +13,7 @@ from pydicom.data import get_testdata_file
 from pydicom.uid import JPEG2000Lossless, JPEGExtended12Bit, JPEGLSLossless, RLELossless
 
 from medgui.core.errors import ImageLoadError
-from medgui.core.imaging import (
+from medgui.core.imaging.loader import (
     SUPPORTED_SUFFIXES,
     XRayImage,
     is_probably_image,
@@ -404,7 +404,7 @@ def test_shipped_samples_load_and_look_right() -> None:
 
 
 def test_applicability_warnings_come_from_the_header(tmp_path: Path) -> None:
-    from medgui.core.imaging import applicability_warnings
+    from medgui.core.imaging.loader import applicability_warnings
 
     pixels = ramp16()
     chest = load_image(write_dicom(tmp_path / "chest.dcm", pixels, bits_stored=12))

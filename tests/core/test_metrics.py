@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import f1_score, roc_auc_score
 
-from medgui.core.metrics import (
+from medgui.core.training.metrics import (
     evaluate_probabilities,
     operating_point,
     summarize_folds,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from medgui.core.negation import find_negations, is_negated
+from medgui.core.text.negation import find_negations, is_negated
 
 
 def negated(text: str) -> list[str]:

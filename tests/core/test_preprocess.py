@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from medgui.core.errors import ImageLoadError
-from medgui.core.imaging import load_image
-from medgui.core.preprocess import MODEL_SIZE, load_model_input, model_input
+from medgui.core.imaging.loader import load_image
+from medgui.core.imaging.preprocess import MODEL_SIZE, load_model_input, model_input
 from tests.core.dicom_factory import write_dicom
 
 

@@ -4,9 +4,9 @@ import csv
 
 import pytest
 
-from medgui.core import record_io
 from medgui.core.errors import RecordStoreError
-from medgui.core.records import RecordStore
+from medgui.core.records import transfer as record_io
+from medgui.core.records.store import RecordStore
 
 TRICKY = [
     ("P-1", 'Quotes "and", commas', 'He said "no pain", then, later:\nline two\n\nline four'),

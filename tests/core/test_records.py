@@ -8,7 +8,7 @@ import pytest
 
 from medgui.core import paths
 from medgui.core.errors import RecordStoreError
-from medgui.core.records import SCHEMA_VERSION, UNCLASSIFIED, RecordDraft, RecordStore
+from medgui.core.records.store import SCHEMA_VERSION, UNCLASSIFIED, RecordDraft, RecordStore
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import textwrap
 
 import pytest
 
-from medgui.core.records import RecordStore
+from medgui.core.records.store import RecordStore
 
 pytestmark = pytest.mark.slow
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 CHILD = textwrap.dedent(
     """
     import sys, time
-    from medgui.core.records import RecordStore
+    from medgui.core.records.store import RecordStore
 
     store = RecordStore()
     record_id = int(sys.argv[1])

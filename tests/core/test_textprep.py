@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from medgui.core.textprep import is_cjk, normalize_for_model, normalize_whitespace, tokenize
+from medgui.core.text.tokens import is_cjk, normalize_for_model, normalize_whitespace, tokenize
 
 
 def test_english_tokens_are_lowercased_words_with_offsets_into_the_original():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from medgui.ui.charts import ClassBarChart, ConfusionMatrixChart, RocChart, TrainingCurves
+from medgui.ui.training.charts import ClassBarChart, ConfusionMatrixChart, RocChart, TrainingCurves
 
 
 def test_training_curves_add_epoch_end_points_and_move_within_an_epoch(qtbot):

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
 
-from medgui.ui.image_pane import ImagePane
-from medgui.ui.prediction_panel import NOTICE, PredictionPanel
-from medgui.ui.tag_table import MASK
+from medgui.ui.imaging.image_pane import ImagePane
+from medgui.ui.imaging.prediction_panel import NOTICE, PredictionPanel
+from medgui.ui.imaging.tag_table import MASK
 from medgui.workers.jobs import ThreadRunner
 from medgui.workers.ml_service import MLService
 from tests.core.dicom_factory import write_dicom
@@ -165,7 +165,7 @@ def test_prediction_panel_shows_every_part_of_a_reading(qtbot):
 
 
 def test_prediction_panel_shows_why_a_reading_may_not_apply(qtbot):
-    from medgui.ui.prediction_panel import PredictionPanel
+    from medgui.ui.imaging.prediction_panel import PredictionPanel
 
     panel = PredictionPanel()
     qtbot.addWidget(panel)

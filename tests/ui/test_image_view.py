@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
-from medgui.ui.image_view import PRESETS, ImageView
-from medgui.ui.window_level import WindowLevelControls
+from medgui.ui.imaging.image_view import PRESETS, ImageView
+from medgui.ui.imaging.window_level import WindowLevelControls
 from tests.ui.ui_helpers import drag, move_mouse
 
 

@@ -196,8 +196,8 @@ TINY_MODEL = textwrap.dedent("""
     import tempfile
     from pathlib import Path
     import keras
-    from medgui.core.ml.cnn import build_image_model
-    from medgui.core.ml.registry import ModelCard, Registry
+    from medgui.core.ml.image.cnn import build_image_model
+    from medgui.core.models.registry import ModelCard, Registry
     keras.utils.set_random_seed(3)
     model = build_image_model("compact_cnn", 2, input_size=32, width=8, dropout=0.0)
     card = ModelCard(name="ui-tiny", task="image", classes=["NORMAL", "PNEUMONIA"],
@@ -271,7 +271,7 @@ def test_open_a_file_in_the_real_window_and_read_the_prediction(qtbot, tmp_path,
 
 def test_models_menu_opens_the_manager_listing_the_shipped_model(qtbot, window):
     window.manager_action.trigger()
-    from medgui.ui.model_manager import ModelManagerDialog
+    from medgui.ui.training.model_manager import ModelManagerDialog
 
     dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, ModelManagerDialog)]
     assert len(dialogs) == 1 and dialogs[0].isVisible()
@@ -281,7 +281,7 @@ def test_models_menu_opens_the_manager_listing_the_shipped_model(qtbot, window):
 
 
 def test_models_menu_starts_the_training_wizard_on_its_first_page(qtbot, window):
-    from medgui.ui.training_wizard import Pages, TrainingWizard
+    from medgui.ui.training.training_wizard import Pages, TrainingWizard
 
     window.wizard_action.trigger()
     wizards = [w for w in QApplication.topLevelWidgets() if isinstance(w, TrainingWizard)]

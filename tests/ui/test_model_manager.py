@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from medgui.core.ml.registry import ModelCard, Registry
-from medgui.ui.model_manager import ModelManagerDialog
+from medgui.core.models.registry import ModelCard, Registry
+from medgui.ui.training.model_manager import ModelManagerDialog
 from medgui.workers.jobs import ThreadRunner
 
 

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMessageBox, QProgressBar
 
-from medgui.core.records import RecordStore
-from medgui.ui.record_editor import RecordPane
+from medgui.core.records.store import RecordStore
+from medgui.ui.records.record_editor import RecordPane
 from medgui.workers.jobs import ThreadRunner
 from medgui.workers.ml_service import MLService
 
@@ -268,7 +268,7 @@ def train_tiny_model_job(payload, progress, cancelled):
     The GUI test process never imports TensorFlow, as in the app; the classify job
     that follows finds TensorFlow already loaded in the same process.
     """
-    from medgui.core.ml.registry import Registry
+    from medgui.core.models.registry import Registry
     from tests.core.ml import tiny_text_model as tiny
 
     model, _history = tiny.trained("lstm")
@@ -315,7 +315,7 @@ def test_classify_with_the_real_text_job_and_a_tiny_model(qtbot, make_pane):
 def test_highlight_offsets_are_characters_even_beyond_the_bmp(qtbot):
     from PySide6.QtGui import QTextDocument
 
-    from medgui.ui.record_models import highlight
+    from medgui.ui.records.record_models import highlight
 
     text = "𝒳 胸痛 no chest pain"  # 𝒳 is two UTF-16 units in Qt, one character in Python
     tokens = [{"start": text.index("胸痛"), "end": text.index("胸痛") + 2, "weight": 0.9, "negated": False},

@@ -12,10 +12,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
-from medgui.core import training_options
-from medgui.core.metrics import operating_point
-from medgui.core.ml.registry import Registry
-from medgui.ui.training_wizard import Pages, TrainingWizard
+from medgui.core.models.registry import Registry
+from medgui.core.training import options as training_options
+from medgui.core.training.metrics import operating_point
+from medgui.ui.training.training_wizard import Pages, TrainingWizard
 from medgui.workers.jobs import ThreadRunner
 from medgui.workers.ml_service import MLService
 
@@ -180,16 +180,16 @@ def test_model_page_defaults_and_kfold_of_one_is_refused(qtbot, wizard, tmp_path
 
 
 def test_gui_modules_do_not_import_tensorflow():
-    code = ("import sys; import medgui.ui.training_wizard, medgui.ui.wizard_eval, "
-            "medgui.ui.model_manager, medgui.core.ml.train; "
+    code = ("import sys; import medgui.ui.training.training_wizard, medgui.ui.training.wizard_eval, "
+            "medgui.ui.training.model_manager, medgui.core.ml.train; "
             "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules, 'TF loaded'")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
 
 
 @pytest.mark.slow
 def test_architecture_names_match_the_builders():
-    from medgui.core.ml.cnn import ARCHITECTURES
-    from medgui.core.ml.textmodel import TEXT_ARCHITECTURES
+    from medgui.core.ml.image.cnn import ARCHITECTURES
+    from medgui.core.ml.text.model import TEXT_ARCHITECTURES
 
     assert set(training_options.IMAGE_ARCHITECTURES) == set(ARCHITECTURES)
     assert set(training_options.TEXT_ARCHITECTURES) == set(TEXT_ARCHITECTURES)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from medgui.core.errors import ModelLoadError
-from medgui.core.ml.registry import ModelCard, Registry
+from medgui.core.models.registry import ModelCard, Registry
 
 if TYPE_CHECKING:
     import keras

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from medgui.core.ml.registry import Registry
+from medgui.core.models.registry import Registry
 
 
 def import_model_job(payload: dict[str, Any], progress: Callable[[dict[str, Any]], None],

@@ -39,8 +39,8 @@ CancelledFn = Callable[[], bool]
 JOBS: dict[str, str] = {
     "ping": "medgui.core.ml.service:ping",
     "warmup": "medgui.core.ml.service:warmup",
-    "classify_image": "medgui.core.ml.infer:classify_image_job",
-    "classify_text": "medgui.core.ml.text:classify_text_job",
+    "classify_image": "medgui.core.ml.image.infer:classify_image_job",
+    "classify_text": "medgui.core.ml.text.classify:classify_text_job",
     "train": "medgui.core.ml.train:train_job",
     "import_model": "medgui.core.ml.registry_jobs:import_model_job",
 }
@@ -72,11 +72,11 @@ def warmup(payload: dict[str, Any], progress: ProgressFn, cancelled: CancelledFn
     loaded = []
     for task in payload.get("tasks", []):
         if task == "image":
-            from medgui.core.ml import infer
+            from medgui.core.ml.image import infer
 
             loaded.append(infer.get_image_classifier().card.ref)
         elif task == "text":
-            from medgui.core.ml import text
+            from medgui.core.ml.text import classify as text
 
             loaded.append(text.get_text_classifier().card.ref)
     return {"loaded": loaded}

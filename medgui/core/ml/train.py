@@ -26,7 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from medgui.core.datasets import (
+from medgui.core.errors import Cancelled, ModelLoadError, TrainingError
+from medgui.core.models.registry import ModelCard, Registry, check_name
+from medgui.core.training.datasets import (
     DatasetScan,
     class_weights,
     fingerprint,
@@ -35,9 +37,7 @@ from medgui.core.datasets import (
     scan_table,
     split_items,
 )
-from medgui.core.errors import Cancelled, ModelLoadError, TrainingError
-from medgui.core.metrics import evaluate_probabilities, summarize_folds, youden_threshold
-from medgui.core.ml.registry import ModelCard, Registry, check_name
+from medgui.core.training.metrics import evaluate_probabilities, summarize_folds, youden_threshold
 
 ProgressFn = Callable[[dict[str, Any]], None]
 CancelledFn = Callable[[], bool]
@@ -227,8 +227,8 @@ class _Trainer:
         return [self.scan.items[i].text or "" for i in idx]
 
     def _fit_image(self, train_idx, val_idx, weights, report, cancelled, seed):  # type: ignore[no-untyped-def]
-        from medgui.core.ml import cnn, imagetrain
-
+        from medgui.core.ml.image import cnn
+        from medgui.core.ml.image import train as imagetrain
         c = self.config
         train_ds = imagetrain.build_image_dataset(
             self._paths(train_idx), self.y[train_idx], c.batch_size, training=True, augment=c.augment,
@@ -250,7 +250,7 @@ class _Trainer:
         return model, info
 
     def _fit_text(self, train_idx, val_idx, weights, report, cancelled, seed):  # type: ignore[no-untyped-def]
-        from medgui.core.ml import textmodel
+        from medgui.core.ml.text import model as textmodel
 
         c = self.config
         model, history = textmodel.train_text_model(
@@ -268,10 +268,10 @@ class _Trainer:
         if not idx:
             return np.zeros((0, len(self.classes)), dtype=np.float32)
         if self.config.task == "text":
-            from medgui.core.ml import textmodel
+            from medgui.core.ml.text import model as textmodel
 
             return np.asarray(textmodel.predict_proba(model, self._texts(idx), self.config.batch_size))
-        from medgui.core.ml import imagetrain
+        from medgui.core.ml.image import train as imagetrain
 
         ds = imagetrain.build_image_dataset(self._paths(idx), None, self.config.batch_size,
                                             input_size=self.config.image_size)
@@ -280,14 +280,14 @@ class _Trainer:
     def preprocessing(self, model: Any) -> dict[str, Any]:
         c = self.config
         if c.task == "text":
-            from medgui.core import textprep
-            from medgui.core.ml import textmodel
+            from medgui.core.ml.text import model as textmodel
+            from medgui.core.text import tokens as textprep
 
             vectorizer = model.get_layer("vectorize")
             return {"normalizer": textprep.NORMALIZER, "vocab_size": int(vectorizer.vocabulary_size()),
                     "max_tokens": c.vocab_size, "seq_len": c.seq_len,
                     "reliability": dict(textmodel.DEFAULT_RELIABILITY)}
-        return {"function": "medgui.core.preprocess.model_input", "grayscale": True, "size": c.image_size,
+        return {"function": "medgui.core.imaging.preprocess.model_input", "grayscale": True, "size": c.image_size,
                 "interpolation": "INTER_AREA", "scale": "[0, 1]", "channels": 1}
 
 

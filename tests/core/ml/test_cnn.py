@@ -9,9 +9,14 @@ import keras
 import numpy as np
 import pytest
 
-from medgui.core.ml.cnn import ARCHITECTURES, build_image_model, count_flops, last_conv_layer_name
+from medgui.core.ml.image.cnn import (
+    ARCHITECTURES,
+    build_image_model,
+    count_flops,
+    last_conv_layer_name,
+)
 from medgui.core.ml.modelio import check_no_executable_layers, load_model
-from medgui.core.ml.registry import ModelCard, Registry
+from medgui.core.models.registry import ModelCard, Registry
 
 
 @pytest.mark.parametrize("arch", sorted(ARCHITECTURES))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from medgui.core.ml.explain import GradCam, grad_cam
+from medgui.core.ml.image.explain import GradCam, grad_cam
 from tests.core.ml import tiny_image_model as tiny
 
 

@@ -8,9 +8,9 @@ import pytest
 import tensorflow as tf
 
 from medgui.core.errors import Cancelled, DatasetError
-from medgui.core.ml import imagetrain
-from medgui.core.ml.cnn import build_image_model
-from medgui.core.preprocess import load_model_input
+from medgui.core.imaging.preprocess import load_model_input
+from medgui.core.ml.image import train as imagetrain
+from medgui.core.ml.image.cnn import build_image_model
 from tests.core.ml import tiny_image_model as tiny
 
 

@@ -7,10 +7,10 @@ import pytest
 
 from medgui.core import paths
 from medgui.core.errors import Cancelled, ImageLoadError
-from medgui.core.ml import infer
-from medgui.core.ml.cnn import build_image_model
-from medgui.core.ml.registry import Registry
+from medgui.core.ml.image import infer
+from medgui.core.ml.image.cnn import build_image_model
 from medgui.core.ml.service import JOBS, resolve
+from medgui.core.models.registry import Registry
 from tests.core.ml import tiny_image_model as tiny
 
 KEYS = {"path", "label", "probabilities", "threshold", "positive_class", "model", "model_name",
@@ -68,7 +68,7 @@ def test_job_classifies_a_file_with_heatmap(tmp_path, tiny_ref):
     x, y = tiny.synthetic(2, 32, seed=4)
     path = tiny.write_png(tmp_path / "scan.png", x[1])
     job = resolve("classify_image")
-    assert JOBS["classify_image"] == "medgui.core.ml.infer:classify_image_job"
+    assert JOBS["classify_image"] == "medgui.core.ml.image.infer:classify_image_job"
     stages = []
     result = job({"path": str(path), "heatmap": True}, stages.append, lambda: False)
     assert result["label"] == "PNEUMONIA" and result["path"] == str(path)

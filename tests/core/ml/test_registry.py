@@ -10,7 +10,7 @@ keras = pytest.importorskip("keras")
 
 from medgui.core.errors import ModelLoadError  # noqa: E402
 from medgui.core.ml import modelio  # noqa: E402
-from medgui.core.ml.registry import (  # noqa: E402
+from medgui.core.models.registry import (  # noqa: E402
     ModelCard,
     Registry,
     card_summary,

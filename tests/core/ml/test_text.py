@@ -23,7 +23,7 @@ def layer_types(model):
 
 
 def test_seed_rnn_has_the_documented_layer_stack():
-    from medgui.core.ml.text import build_text_model
+    from medgui.core.ml.text.classify import build_text_model
 
     model = build_text_model("rnn", n_classes=4, vocab_size=500, seq_len=100)
     assert layer_types(model) == ["InputLayer", "Embedding", "SimpleRNN", "SimpleRNN", "Dropout", "Dense"]
@@ -35,7 +35,7 @@ def test_seed_rnn_has_the_documented_layer_stack():
 
 
 def test_lstm_variants_have_the_documented_layer_stack():
-    from medgui.core.ml.text import TEXT_ARCHITECTURES, build_text_model
+    from medgui.core.ml.text.classify import TEXT_ARCHITECTURES, build_text_model
 
     lstm = build_text_model("lstm", 3, 500, 50)
     assert layer_types(lstm) == ["InputLayer", "Embedding", "LSTM", "LSTM", "Dropout", "Dense"]
@@ -52,14 +52,14 @@ def test_training_learns_and_reports_progress():
     model, history = trained()
     assert history["accuracy"][-1] > 0.95
     assert history["val_accuracy"][-1] > 0.9
-    from medgui.core.ml.text import predict_proba
+    from medgui.core.ml.text.classify import predict_proba
 
     probs = predict_proba(model, [f"the patient with {CLASS_WORDS[c][0]} noted" for c in CLASSES])
     assert probs.argmax(1).tolist() == [0, 1, 2]
 
 
 def test_progress_and_cancel():
-    from medgui.core.ml.text import train_text_model
+    from medgui.core.ml.text.classify import train_text_model
 
     texts, labels = corpus(60)
     seen = []
@@ -76,7 +76,7 @@ def test_progress_and_cancel():
 
 
 def test_save_reload_keeps_vocabulary_and_predictions():
-    from medgui.core.ml.text import get_text_classifier, predict_proba
+    from medgui.core.ml.text.classify import get_text_classifier, predict_proba
 
     model, _ = trained()
     card = register(model)
@@ -102,8 +102,8 @@ def test_save_reload_keeps_vocabulary_and_predictions():
     texts, _ = corpus(12, seed=5)
     np.testing.assert_allclose(predict_proba(clf.model, texts), predict_proba(model, texts), atol=1e-6)
     # The Python id lookup used for attribution matches the layer inside the model.
-    from medgui.core.ml.textmodel import vectorize
-    from medgui.core.textprep import tokenize
+    from medgui.core.ml.text.model import vectorize
+    from medgui.core.text.tokens import tokenize
 
     ids = [clf._pad(clf.ids(tokenize(t))) for t in texts]
     np.testing.assert_array_equal(np.stack(ids), vectorize(model.get_layer("vectorize"), texts))
@@ -111,7 +111,7 @@ def test_save_reload_keeps_vocabulary_and_predictions():
 
 
 def test_classify_result_contract_and_attribution():
-    from medgui.core.ml.text import classify_text_job
+    from medgui.core.ml.text.classify import classify_text_job
 
     register(trained()[0])
     result = classify_text_job({"text": CARDIO_TEXT, "top_k": 2, "model": "tiny-text@1"}, lambda p: None, lambda: False)
@@ -136,7 +136,7 @@ def test_classify_result_contract_and_attribution():
 
 
 def test_negated_tokens_are_marked():
-    from medgui.core.ml.text import get_text_classifier
+    from medgui.core.ml.text.classify import get_text_classifier
 
     register(trained()[0])
     result = get_text_classifier("tiny-text@1").classify("The patient was seen today. Denies angina, stable history")
@@ -145,7 +145,7 @@ def test_negated_tokens_are_marked():
 
 
 def test_short_or_unknown_text_cannot_be_classified_reliably():
-    from medgui.core.ml.text import get_text_classifier
+    from medgui.core.ml.text.classify import get_text_classifier
 
     register(trained()[0])
     clf = get_text_classifier("tiny-text@1")
@@ -159,7 +159,7 @@ def test_short_or_unknown_text_cannot_be_classified_reliably():
 
 
 def test_chinese_records_train_and_separate_two_classes():
-    from medgui.core.ml.text import predict_proba, train_text_model
+    from medgui.core.ml.text.classify import predict_proba, train_text_model
 
     rng = np.random.default_rng(3)
     heart, bone, filler = list("心脏杂音"), list("骨折膝盖"), list("患者今天来诊情况稳定")
@@ -175,15 +175,15 @@ def test_chinese_records_train_and_separate_two_classes():
 
 
 def test_wrong_task_or_missing_model_is_a_load_error():
-    from medgui.core.ml.text import get_text_classifier
+    from medgui.core.ml.text.classify import get_text_classifier
 
     with pytest.raises(ModelLoadError):
         get_text_classifier("no-such-model@1")
 
 
 def test_shipped_model_classifies_a_cardiology_note():
-    from medgui.core.ml.registry import Registry
-    from medgui.core.ml.text import get_text_classifier
+    from medgui.core.ml.text.classify import get_text_classifier
+    from medgui.core.models.registry import Registry
 
     card = Registry().active("text")
     assert card.builtin and card.name == "specialty-text"

@@ -14,7 +14,6 @@ pytest.importorskip("tensorflow")
 
 from medgui.core.errors import Cancelled, DatasetError, ModelLoadError, TrainingError  # noqa: E402
 from medgui.core.ml import modelio  # noqa: E402
-from medgui.core.ml.registry import Registry  # noqa: E402
 from medgui.core.ml.train import (  # noqa: E402
     TrainingConfig,
     evaluate_model,
@@ -23,6 +22,7 @@ from medgui.core.ml.train import (  # noqa: E402
     run_training,
     train_job,
 )
+from medgui.core.models.registry import Registry  # noqa: E402
 from tests.dataset_factory import image_folder, text_table, write_image  # noqa: E402
 
 pytestmark = pytest.mark.slow

@@ -33,8 +33,8 @@ def trained(arch: str = "seed_cnn", size: int = 32, epochs: int = 4):  # noqa: A
     import keras
     import tensorflow as tf
 
-    from medgui.core.ml import imagetrain
-    from medgui.core.ml.cnn import build_image_model
+    from medgui.core.ml.image import train as imagetrain
+    from medgui.core.ml.image.cnn import build_image_model
 
     keras.utils.set_random_seed(1)
     x, y = synthetic(512, size, seed=1)
@@ -47,7 +47,7 @@ def trained(arch: str = "seed_cnn", size: int = 32, epochs: int = 4):  # noqa: A
 
 def register(model, name: str = "tiny", threshold: float | None = 0.5, classes=None):  # noqa: ANN001, ANN201
     """Save ``model`` into the test's registry (``$MEDGUI_HOME``) and return its card."""
-    from medgui.core.ml.registry import ModelCard, Registry
+    from medgui.core.models.registry import ModelCard, Registry
 
     card = ModelCard(
         name=name,

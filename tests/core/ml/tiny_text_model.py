@@ -35,7 +35,7 @@ def corpus(n: int = 180, seed: int = 0) -> tuple[list[str], list[int]]:
 @functools.cache
 def trained(arch: str = "lstm"):  # noqa: ANN201 - (keras.Model, history)
     """A model of ``arch`` trained on ``corpus`` (cached for the test session)."""
-    from medgui.core.ml.text import train_text_model
+    from medgui.core.ml.text.classify import train_text_model
 
     texts, labels = corpus()
     vt, vl = corpus(30, seed=1)
@@ -47,8 +47,8 @@ def trained(arch: str = "lstm"):  # noqa: ANN201 - (keras.Model, history)
 
 def register(model, name: str = "tiny-text", classes=None):  # noqa: ANN001, ANN201
     """Save ``model`` into the test's registry (``$MEDGUI_HOME``) and return its card."""
-    from medgui.core.ml.registry import ModelCard
-    from medgui.core.ml.text import save_text_model
+    from medgui.core.ml.text.classify import save_text_model
+    from medgui.core.models.registry import ModelCard
 
     card = ModelCard(name=name, task="text", classes=list(classes or CLASSES), architecture=model.name)
     return save_text_model(model, card)

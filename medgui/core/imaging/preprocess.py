@@ -1,0 +1,68 @@
+"""The one preprocessing step shared by inference and training (seed article).
+
+Grayscale, resize to ``MODEL_SIZE`` x ``MODEL_SIZE`` with area interpolation, scale to
+[0, 1]. Training pipelines call :func:`load_model_input` (through
+``tf.numpy_function``) and the classifier calls :func:`model_input` on the image already
+open in the viewer, so a model sees the same numbers in both.
+"""
+
+from __future__ import annotations
+
+import os
+
+import cv2
+import numpy as np
+
+from medgui.core.imaging.loader import DEFAULT_MAX_PIXELS, XRayImage, load_image
+
+MODEL_SIZE = 224
+
+
+def _to_gray_uint8(arr: np.ndarray) -> np.ndarray:
+    if arr.dtype != np.uint8:
+        raise ValueError(f"model_input expects uint8 pixels, got {arr.dtype}")
+    if arr.ndim == 3 and arr.shape[2] == 1:
+        arr = arr[:, :, 0]
+    if arr.ndim == 2:
+        return arr
+    if arr.ndim == 3 and arr.shape[2] == 3:
+        return cv2.cvtColor(arr, cv2.COLOR_RGB2GRAY)
+    if arr.ndim == 3 and arr.shape[2] == 4:
+        return cv2.cvtColor(arr, cv2.COLOR_RGBA2GRAY)
+    raise ValueError(f"model_input expects (H, W), (H, W, 3) or (H, W, 4), got {arr.shape}")
+
+
+def model_input(image: XRayImage | np.ndarray, size: int = MODEL_SIZE) -> np.ndarray:
+    """Turn an image into the CNN's input.
+
+    Parameters
+    ----------
+    image
+        An :class:`XRayImage` (windowed with its default window, i.e. as first shown)
+        or a uint8 array: gray ``(H, W)``/``(H, W, 1)``, RGB ``(H, W, 3)`` or RGBA.
+    size
+        Side of the square output.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 ``(size, size, 1)`` with values in [0, 1].
+    """
+    arr = image.to_uint8() if isinstance(image, XRayImage) else np.asarray(image)
+    gray = _to_gray_uint8(arr)
+    if gray.shape != (size, size):
+        gray = cv2.resize(gray, (size, size), interpolation=cv2.INTER_AREA)
+    out = gray.astype(np.float32)
+    out *= np.float32(1.0 / 255.0)
+    return out[:, :, np.newaxis]
+
+
+def load_model_input(path: str | bytes | os.PathLike[str], size: int = MODEL_SIZE,
+                     max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
+    """Load *path* and preprocess it; accepts bytes paths as ``tf.numpy_function`` passes.
+
+    Raises :class:`~medgui.core.errors.ImageLoadError` like :func:`load_image`.
+    """
+    if isinstance(path, (bytes, bytearray)):
+        path = os.fsdecode(bytes(path))
+    return model_input(load_image(path, max_pixels=max_pixels), size)

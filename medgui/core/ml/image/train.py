@@ -1,0 +1,316 @@
+"""Training pipeline for image classifiers: data streaming, class weights, fitting.
+
+Used by ``scripts/train_default_image_model.py`` and by the training wizard. Images are
+streamed from disk through ``medgui.core.imaging.preprocess.load_model_input``, the same
+function inference uses, so a model sees identical inputs in training and in use.
+Nothing here knows about processes or Qt: progress goes through a plain callback and
+cancellation through a plain predicate.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from medgui.core.errors import Cancelled, DatasetError
+
+ProgressFn = Callable[[dict[str, Any]], None]
+CancelledFn = Callable[[], bool]
+
+# Augmentation safe for chest radiographs: small rotations, shifts, zooms and contrast
+# changes, as positioning and exposure vary. No horizontal flip: the heart is on the
+# left, and a mirrored chest is not a plausible radiograph.
+AUGMENTATION = {"rotation_deg": 7.0, "shift": 0.06, "zoom": 0.10, "contrast": 0.15, "hflip": False}
+
+
+def _load_input(path: str, size: int) -> np.ndarray:
+    from medgui.core.imaging.preprocess import load_model_input
+
+    return np.asarray(load_model_input(path, size=size), dtype=np.float32)
+
+
+def _augmenter(seed: int, input_size: int) -> keras.Sequential:
+    a = AUGMENTATION
+    return keras.Sequential(
+        [
+            keras.layers.RandomRotation(a["rotation_deg"] / 360.0, fill_mode="constant", seed=seed),
+            keras.layers.RandomTranslation(a["shift"], a["shift"], fill_mode="constant", seed=seed + 1),
+            keras.layers.RandomZoom(a["zoom"], fill_mode="constant", seed=seed + 2),
+            keras.layers.RandomContrast(a["contrast"], value_range=(0.0, 1.0), seed=seed + 3),
+        ],
+        name="augmentation",
+    )
+
+
+def build_image_dataset(
+    paths: Sequence[str],
+    labels: Sequence[int] | None,
+    batch_size: int = 32,
+    training: bool = False,
+    augment: bool = False,
+    seed: int = 0,
+    input_size: int = 224,
+    cache: bool = False,
+) -> tf.data.Dataset:
+    """A batched ``tf.data`` pipeline of ``(x, label)`` (or ``x`` when ``labels`` is None).
+
+    Parameters
+    ----------
+    paths : image files, any format ``medgui.core.imaging.loader`` reads.
+    labels : class index per path, or None for inference.
+    batch_size : images per batch.
+    training : shuffle each epoch (with ``seed``).
+    augment : apply ``AUGMENTATION`` (only meaningful with ``training``).
+    seed : seed for shuffling and augmentation.
+    input_size : side of the model input; must match what ``load_model_input`` yields.
+    cache : keep decoded images in memory after the first epoch (float32, 200 kB each).
+
+    Files are decoded in parallel threads as the model consumes them; a file that
+    cannot be read fails the pipeline with the ``ImageLoadError`` naming it.
+    """
+    paths = [str(p) for p in paths]
+    if not paths:
+        raise DatasetError("no images to build a dataset from")
+    if labels is not None and len(labels) != len(paths):
+        raise DatasetError(f"{len(paths)} images but {len(labels)} labels")
+
+    def load(path: tf.Tensor) -> tf.Tensor:
+        x = tf.numpy_function(lambda p: _load_input(p.decode(), input_size), [path], tf.float32, stateful=False)
+        x.set_shape((input_size, input_size, 1))
+        return x
+
+    if labels is None:
+        ds = tf.data.Dataset.from_tensor_slices(paths)
+        ds = ds.map(load, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+        return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+    ds = tf.data.Dataset.from_tensor_slices((paths, np.asarray(labels, dtype=np.int32)))
+    if training and not cache:
+        ds = ds.shuffle(len(paths), seed=seed, reshuffle_each_iteration=True)
+    ds = ds.map(lambda p, y: (load(p), y), num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    if cache:
+        ds = ds.cache()
+        if training:
+            ds = ds.shuffle(len(paths), seed=seed, reshuffle_each_iteration=True)
+    ds = ds.batch(batch_size)
+    if training and augment:
+        aug = _augmenter(seed, input_size)
+        ds = ds.map(
+            lambda x, y: (tf.clip_by_value(aug(x, training=True), 0.0, 1.0), y),
+            num_parallel_calls=tf.data.AUTOTUNE,
+        )
+    return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def stratified_group_split(
+    labels: Sequence[int], groups: Sequence[str], val_fraction: float = 0.2, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Indices ``(train, val)`` with every group on one side and classes balanced.
+
+    Uses ``StratifiedGroupKFold`` with ``round(1 / val_fraction)`` folds and keeps the
+    first fold for validation, so no patient's images are on both sides.
+    """
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    n_splits = max(2, round(1.0 / val_fraction))
+    splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    train_idx, val_idx = next(splitter.split(np.zeros(len(labels)), np.asarray(labels), np.asarray(groups)))
+    return np.sort(train_idx), np.sort(val_idx)
+
+
+class ProgressCallback(keras.callbacks.Callback):
+    """Reports training progress as plain dicts and stops training when cancelled.
+
+    Each report is ``{"epoch", "epochs", "batch", "batches", "logs": {...}, "phase"}``
+    with ``phase`` ``"batch"`` or ``"epoch"`` (epochs and batches count from 1).
+    Batch reports are throttled to ``min_interval`` seconds; epoch reports always go.
+    """
+
+    def __init__(
+        self,
+        progress: ProgressFn | None = None,
+        cancelled: CancelledFn | None = None,
+        batches: int | None = None,
+        min_interval: float = 0.2,
+    ) -> None:
+        super().__init__()
+        self.progress = progress or (lambda info: None)
+        self.cancelled = cancelled or (lambda: False)
+        self.batches = batches
+        self.min_interval = min_interval
+        self.epoch = 0
+        self.epochs = 0
+        self.was_cancelled = False
+        self._last = 0.0
+
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self.epochs = int(self.params.get("epochs") or 0)
+        self.batches = self.batches or self.params.get("steps")
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self.epoch = epoch + 1
+
+    def _check_cancel(self) -> None:
+        if not self.was_cancelled and self.cancelled():
+            self.was_cancelled = True
+            self.model.stop_training = True
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        self._check_cancel()
+        now = time.monotonic()
+        if now - self._last >= self.min_interval:
+            self._last = now
+            self.progress(self._info("batch", batch + 1, logs))
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self._check_cancel()
+        self.progress(self._info("epoch", self.batches, logs))
+
+    def _info(self, phase: str, batch: int | None, logs: dict[str, Any] | None) -> dict[str, Any]:
+        return {
+            "phase": phase,
+            "epoch": self.epoch,
+            "epochs": self.epochs,
+            "batch": batch,
+            "batches": self.batches,
+            "logs": {k: float(v) for k, v in (logs or {}).items() if _is_number(v)},
+        }
+
+
+def _is_number(v: Any) -> bool:
+    try:
+        return math.isfinite(float(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def fit_model(
+    model: keras.Model,
+    train_ds: tf.data.Dataset,
+    val_ds: tf.data.Dataset | None,
+    epochs: int,
+    class_weight: dict[int, float] | None = None,
+    learning_rate: float = 1e-3,
+    weight_decay: float = 1e-4,
+    patience: int = 4,
+    progress: ProgressFn | None = None,
+    cancelled: CancelledFn | None = None,
+    strategy: tf.distribute.Strategy | None = None,
+    restore_best: bool = True,
+) -> dict[str, Any]:
+    """Compile and train ``model`` (softmax output, integer labels) in place.
+
+    AdamW with the learning rate cut by 3 when the validation loss stalls, early
+    stopping on validation loss after ``patience`` epochs without improvement, and
+    (``restore_best``) the best epoch's weights restored at the end.
+
+    Returns
+    -------
+    dict with ``history`` (metric -> per-epoch list), ``epochs_run``, ``best_epoch``
+    (1-based), ``stopped_early`` and ``seconds``.
+
+    Raises
+    ------
+    Cancelled
+        When ``cancelled()`` became true; the model then holds the last weights.
+    """
+    monitor = "val_loss" if val_ds is not None else "loss"
+    with strategy.scope() if strategy is not None else _nullcontext():
+        model.compile(
+            optimizer=keras.optimizers.AdamW(learning_rate=learning_rate, weight_decay=weight_decay),
+            loss="sparse_categorical_crossentropy",
+            metrics=["sparse_categorical_accuracy"],
+        )
+    try:
+        batches = int(train_ds.cardinality())
+    except (TypeError, ValueError):
+        batches = None
+    progress_cb = ProgressCallback(progress, cancelled, batches=batches if batches and batches > 0 else None)
+    early = keras.callbacks.EarlyStopping(
+        monitor=monitor, patience=patience, restore_best_weights=restore_best, verbose=0
+    )
+    plateau = keras.callbacks.ReduceLROnPlateau(
+        monitor=monitor, factor=1 / 3, patience=max(1, patience // 2), min_lr=learning_rate / 100
+    )
+    start = time.monotonic()
+    history = model.fit(
+        train_ds,
+        validation_data=val_ds,
+        epochs=epochs,
+        class_weight=class_weight,
+        callbacks=[progress_cb, early, plateau],
+        verbose=0,
+    )
+    if progress_cb.was_cancelled:
+        raise Cancelled("training cancelled")
+    hist = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+    runs = len(next(iter(hist.values()), []))
+    losses = hist.get(monitor, [])
+    best = int(np.argmin(losses)) + 1 if losses else runs
+    return {
+        "history": hist,
+        "epochs_run": runs,
+        "best_epoch": best,
+        "stopped_early": runs < epochs,
+        "seconds": round(time.monotonic() - start, 1),
+    }
+
+
+class _nullcontext:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def predict_dataset(model: keras.Model, ds: tf.data.Dataset) -> np.ndarray:
+    """Class probabilities for every element of ``ds`` (``x`` or ``(x, y)`` batches)."""
+    fn = tf.function(lambda x: model(x, training=False), reduce_retracing=True)
+    out = []
+    for batch in ds:
+        x = batch[0] if isinstance(batch, tuple) else batch
+        out.append(fn(x).numpy())
+    return np.concatenate(out, axis=0)
+
+
+def binary_metrics(y_true: Sequence[int], p_pos: Sequence[float], threshold: float) -> dict[str, Any]:
+    """Accuracy, sensitivity, specificity and ROC AUC of ``p_pos >= threshold``."""
+    from sklearn.metrics import roc_auc_score
+
+    y = np.asarray(y_true).astype(bool)
+    p = np.asarray(p_pos, dtype=np.float64)
+    pred = p >= threshold
+    tp, tn = int(np.sum(pred & y)), int(np.sum(~pred & ~y))
+    fp, fn = int(np.sum(pred & ~y)), int(np.sum(~pred & y))
+    return {
+        "accuracy": (tp + tn) / len(y),
+        "sensitivity": tp / (tp + fn) if tp + fn else float("nan"),
+        "specificity": tn / (tn + fp) if tn + fp else float("nan"),
+        "roc_auc": float(roc_auc_score(y, p)) if 0 < y.sum() < len(y) else float("nan"),
+        "confusion": {"tp": tp, "tn": tn, "fp": fp, "fn": fn},
+        "threshold": float(threshold),
+    }
+
+
+def choose_threshold(y_true: Sequence[int], p_pos: Sequence[float], min_sensitivity: float = 0.93) -> float:
+    """Operating threshold: Youden's J optimum, lowered if needed to reach ``min_sensitivity``.
+
+    Missing pneumonia costs more than a second look at a normal film, so the threshold
+    never trades sensitivity below ``min_sensitivity`` for specificity.
+    """
+    from sklearn.metrics import roc_curve
+
+    fpr, tpr, thr = roc_curve(np.asarray(y_true), np.asarray(p_pos))
+    thr = np.clip(thr, 0.0, 1.0)
+    youden = int(np.argmax(tpr - fpr))
+    if tpr[youden] >= min_sensitivity:
+        return float(thr[youden])
+    ok = np.flatnonzero(tpr >= min_sensitivity)
+    return float(thr[ok[0]])  # the highest threshold that reaches the target

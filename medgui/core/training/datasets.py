@@ -1,0 +1,534 @@
+"""Scan, check and split a training dataset (no TensorFlow).
+
+Two layouts are understood:
+
+* a folder with one sub-folder per class, holding images (any format
+  ``medgui.core.imaging.loader`` opens) or ``.txt`` files (:func:`scan_folder`);
+* a CSV/TSV table with a text column and a label column (:func:`scan_table`).
+
+A scan never fails on a bad file: unreadable files are listed and skipped, exact
+duplicates (same sha256) are reported and kept once, copies of one file filed under
+two classes are reported and left out (their label is ambiguous), and classes too small
+to split are listed in ``too_small`` for the user to exclude. Splits are stratified by
+class and group-aware: every file of one patient lands in the same split.
+
+Progress reports are dicts ``{"phase": "scan", "done": i, "total": n, "message": name}``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from medgui.core.errors import Cancelled, DatasetError, ImageLoadError
+
+ProgressFn = Callable[[dict[str, Any]], None]
+CancelledFn = Callable[[], bool]
+
+TASKS = ("image", "text")
+MIN_PER_CLASS = 3
+"""A class needs at least one example in each of train, validation and test."""
+FEW_PER_CLASS = 20
+"""Below this, a class is kept but its metrics get a warning: they rest on a handful."""
+LEAK_SHARE = 0.3
+"""A column that names the row's label in this share of rows (or more) leaks it."""
+TEXT_SUFFIXES = (".txt",)
+
+
+@dataclass(frozen=True)
+class DatasetItem:
+    """One usable example: an image or text file, or a table row (``path`` None)."""
+
+    path: Path | None
+    label: str
+    text: str | None
+    group: str
+    sha256: str
+
+    @property
+    def name(self) -> str:
+        return self.path.name if self.path is not None else self.group
+
+
+@dataclass(frozen=True)
+class DatasetScan:
+    """What a scan found; ``items`` are the readable, de-duplicated examples."""
+
+    task: str
+    source: Path
+    classes: list[str]
+    counts: dict[str, int]
+    items: tuple[DatasetItem, ...]
+    unreadable: tuple[tuple[str, str], ...] = ()
+    duplicates: tuple[tuple[str, ...], ...] = ()
+    cross_class_duplicates: tuple[tuple[str, ...], ...] = ()
+    too_small: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def labels(self) -> list[str]:
+        return [item.label for item in self.items]
+
+    @property
+    def groups(self) -> list[str]:
+        return [item.group for item in self.items]
+
+    def without_classes(self, excluded: Iterable[str]) -> DatasetScan:
+        """The same scan with the examples of ``excluded`` classes removed."""
+        drop = set(excluded)
+        unknown = drop - set(self.classes)
+        if unknown:
+            raise DatasetError(f"cannot exclude {sorted(unknown)}: the data has no such class; "
+                               f"its classes are {self.classes}")
+        classes = [c for c in self.classes if c not in drop]
+        return DatasetScan(
+            self.task, self.source, classes, {c: self.counts[c] for c in classes},
+            tuple(i for i in self.items if i.label not in drop), self.unreadable,
+            self.duplicates, self.cross_class_duplicates,
+            tuple(c for c in self.too_small if c not in drop), self.warnings,
+        )
+
+    def check_trainable(self) -> None:
+        """Raise ``DatasetError`` unless the data can be split and trained on."""
+        if self.too_small:
+            raise DatasetError(
+                f"class(es) {', '.join(self.too_small)} have fewer than {MIN_PER_CLASS} usable "
+                "examples, too few to put one in each of the training, validation and test "
+                "splits. Add examples, or exclude these classes.", path=self.source)
+        if len(self.classes) < 2:
+            raise DatasetError(f"training needs at least two classes; found {self.classes or 'none'}",
+                               path=self.source)
+
+    def summary(self) -> str:
+        """A few plain lines for a terminal or a log."""
+        lines = [f"{len(self.items)} usable {self.task} examples in {len(self.classes)} classes:"]
+        lines += [f"  {c}: {self.counts[c]}" for c in self.classes]
+        if self.unreadable:
+            lines.append(f"{len(self.unreadable)} unreadable file(s) skipped, e.g. "
+                         f"{self.unreadable[0][0]}: {self.unreadable[0][1]}")
+        if self.duplicates:
+            lines.append(f"{len(self.duplicates)} group(s) of identical examples kept once")
+        if self.cross_class_duplicates:
+            lines.append(f"{len(self.cross_class_duplicates)} example(s) filed under several "
+                         "classes left out")
+        if self.too_small:
+            lines.append(f"too small to split: {', '.join(self.too_small)}")
+        lines += [f"warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+def group_of(name: str, pattern: str | None) -> str:
+    """The group (patient) a file belongs to, found by ``pattern`` in its name.
+
+    ``pattern`` is a regular expression searched in the file name; its first capture
+    group (or the whole match) names the group, e.g. ``r"(person\\d+)_"``. Without a
+    pattern, or when it does not match, each file is its own group (its stem).
+    """
+    stem = Path(name).stem
+    if pattern:
+        match = re.search(pattern, Path(name).name)
+        if match:
+            return match.group(1) if match.groups() and match.group(1) is not None else match.group(0)
+    return stem
+
+
+def _compile(pattern: str | None) -> None:
+    if pattern:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise DatasetError(f"the group pattern '{pattern}' is not a valid regular "
+                               f"expression: {exc}") from exc
+
+
+def _check_file(path: Path, task: str) -> tuple[str | None, str, str]:
+    """``(text or None, sha256, "")`` for a usable file, ``(None, "", reason)`` otherwise."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, "", f"cannot be read: {exc.strerror or exc}"
+    if not data:
+        return None, "", "the file is empty (0 bytes)"
+    if task == "text":
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")  # every byte decodes; old exports are often latin-1
+        key = " ".join(text.split())
+        if not key:
+            return None, "", "contains no text"
+        return text, hashlib.sha256(key.encode("utf-8")).hexdigest(), ""
+    from medgui.core.imaging.loader import load_image
+
+    try:
+        load_image(path)  # decode fully: a truncated JPEG must be caught here, not mid-epoch
+    except ImageLoadError as exc:
+        return None, "", exc.message
+    except Exception as exc:  # noqa: BLE001 - one odd file never stops a scan
+        return None, "", f"cannot be decoded ({type(exc).__name__}: {exc})"
+    return None, hashlib.sha256(data).hexdigest(), ""
+
+
+def _candidate_files(root: Path, task: str) -> tuple[list[tuple[str, Path]], list[tuple[str, str]]]:
+    from medgui.core.imaging.loader import is_probably_image
+
+    files: list[tuple[str, Path]] = []
+    skipped: list[tuple[str, str]] = []
+    for class_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for path in sorted(class_dir.rglob("*")):
+            if not path.is_file() or any(part.startswith(".") for part in path.relative_to(root).parts):
+                continue
+            ok = path.suffix.lower() in TEXT_SUFFIXES if task == "text" else is_probably_image(path)
+            if ok:
+                files.append((class_dir.name, path))
+            else:
+                kind = "a .txt text file" if task == "text" else "an image (PNG, JPEG, BMP, TIFF or DICOM)"
+                skipped.append((str(path), f"not {kind}"))
+    return files, skipped
+
+
+def scan_folder(path: str | Path, task: str, progress: ProgressFn | None = None,
+                cancelled: CancelledFn | None = None, group_pattern: str | None = None) -> DatasetScan:
+    """Scan a folder with one sub-folder per class.
+
+    Parameters
+    ----------
+    path : the dataset folder; each sub-folder's name is a class.
+    task : ``"image"`` (files ``medgui.core.imaging.loader`` opens) or ``"text"`` (``.txt``).
+    progress, cancelled : progress callback and cancel predicate (raises ``Cancelled``).
+    group_pattern : regular expression naming the patient in a file name (see :func:`group_of`).
+
+    Raises
+    ------
+    DatasetError
+        When the folder does not exist or has no class sub-folders with usable files.
+    """
+    if task not in TASKS:
+        raise DatasetError(f"unknown task '{task}'; choose image or text")
+    root = Path(path)
+    if not root.is_dir():
+        raise DatasetError("is not a folder. Choose a folder with one sub-folder per class.", path=root)
+    _compile(group_pattern)
+    files, unreadable = _candidate_files(root, task)
+    if not files:
+        raise DatasetError(
+            f"has no class sub-folders with {'images' if task == 'image' else '.txt files'} in "
+            "them. Put each class's files in a sub-folder named after the class.", path=root)
+    total = len(files)
+    report = progress or (lambda info: None)
+    checked: list[tuple[str, Path, str | None, str, str]] = []
+    # Decoding is C code that releases the GIL: a few threads scan several times faster.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = pool.map(lambda f: _check_file(f[1], task), files)
+        for i, ((label, file), (text, digest, reason)) in enumerate(zip(files, results, strict=True)):
+            if cancelled is not None and cancelled():
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise Cancelled()
+            checked.append((label, file, text, digest, reason))
+            if i % 25 == 0 or i + 1 == total:
+                report({"phase": "scan", "done": i + 1, "total": total, "message": file.name})
+    usable = []
+    for label, file, text, digest, reason in checked:
+        if reason:
+            unreadable.append((str(file), reason))
+        else:
+            usable.append(DatasetItem(file, label, text, group_of(file.name, group_pattern), digest))
+    all_classes = sorted({label for label, _ in files})
+    scan = _finish(task, root, all_classes, usable, unreadable, key=lambda i: str(i.path))
+    if group_pattern and scan.items:
+        matched = sum(1 for i in scan.items if re.search(group_pattern, i.name))
+        if matched < len(scan.items):
+            extra = (f"the group pattern matched {matched} of {len(scan.items)} file names; "
+                     "the others are each their own group")
+            scan = _with_warnings(scan, (extra,))
+    return scan
+
+
+def _with_warnings(scan: DatasetScan, extra: tuple[str, ...]) -> DatasetScan:
+    return DatasetScan(scan.task, scan.source, scan.classes, scan.counts, scan.items,
+                       scan.unreadable, scan.duplicates, scan.cross_class_duplicates,
+                       scan.too_small, scan.warnings + extra)
+
+
+def _natural(text: str) -> list[Any]:
+    """Sort key that puts "row 5" before "row 44" and "img2" before "img10"."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
+def _finish(task: str, source: Path, all_classes: list[str], usable: list[DatasetItem],
+            unreadable: list[tuple[str, str]], key: Callable[[DatasetItem], str],
+            warnings: Sequence[str] = ()) -> DatasetScan:
+    """De-duplicate ``usable``, count classes and collect warnings."""
+    by_hash: dict[str, list[DatasetItem]] = defaultdict(list)
+    for item in usable:
+        by_hash[item.sha256].append(item)
+    items, duplicates, cross = [], [], []
+    for copies in by_hash.values():
+        copies.sort(key=lambda c: _natural(key(c)))
+        if len({c.label for c in copies}) > 1:
+            # Filed under two classes: no single label is right, so train on none of them.
+            cross.append(tuple(f"{c.label}: {key(c)}" for c in copies))
+            continue
+        if len(copies) > 1:
+            duplicates.append(tuple(key(c) for c in copies))
+        items.append(copies[0])
+    items.sort(key=lambda i: (i.label, _natural(key(i))))
+    counts = Counter(i.label for i in items)
+    classes = [c for c in all_classes if counts[c] > 0]
+    notes = list(warnings)
+    empty = [c for c in all_classes if counts[c] == 0]
+    if empty:
+        notes.append(f"class(es) with no usable examples ignored: {', '.join(empty)}")
+    too_small = tuple(c for c in classes if counts[c] < MIN_PER_CLASS)
+    few = [c for c in classes if MIN_PER_CLASS <= counts[c] < FEW_PER_CLASS]
+    if few:
+        notes.append(f"class(es) {', '.join(few)} have fewer than {FEW_PER_CLASS} examples: "
+                     "their test metrics will rest on very few cases")
+    if cross:
+        notes.append(f"{len(cross)} example(s) appear under more than one class and are left "
+                     "out of training")
+    if unreadable:
+        notes.append(f"{len(unreadable)} file(s) or row(s) could not be used and are skipped")
+    return DatasetScan(
+        task=task, source=source, classes=classes, counts={c: counts[c] for c in classes},
+        items=tuple(items), unreadable=tuple(unreadable), duplicates=tuple(duplicates),
+        cross_class_duplicates=tuple(cross), too_small=too_small, warnings=tuple(notes),
+    )
+
+
+# -- tables -------------------------------------------------------------------------
+def _read_table(path: str | Path) -> tuple[list[str], list[list[str]]]:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DatasetError(f"cannot be read: {exc.strerror or exc}", path=path) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    if path.suffix.lower() in (".tsv", ".tab"):
+        delimiter = "\t"
+    else:
+        try:
+            delimiter = csv.Sniffer().sniff(text[:65536], delimiters=",;\t|").delimiter
+        except csv.Error:
+            delimiter = ","
+    csv.field_size_limit(1 << 30)  # transcriptions are long; the default is 128 kB
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise DatasetError(f"is not a readable CSV/TSV table: {exc}", path=path) from exc
+    if not rows or not any(h.strip() for h in rows[0]):
+        raise DatasetError("is empty or has no header row with column names", path=path)
+    return [h.strip() for h in rows[0]], rows[1:]
+
+
+def table_columns(path: str | Path) -> list[str]:
+    """The column names in the header of a CSV/TSV file."""
+    return _read_table(path)[0]
+
+
+def scan_table(path: str | Path, text_column: str, label_column: str, progress: ProgressFn | None = None,
+               cancelled: CancelledFn | None = None) -> DatasetScan:
+    """Scan a CSV/TSV table of texts and labels; every row is its own group.
+
+    The other columns are checked for label leaks (see :func:`leak_warnings`).
+    """
+    source = Path(path)
+    header, rows = _read_table(source)
+    for col in (text_column, label_column):
+        if col not in header:
+            raise DatasetError(f"has no column '{col}'; its columns are {header}", path=source)
+    if text_column == label_column:
+        raise DatasetError("the text column and the label column must differ")
+    ti, li = header.index(text_column), header.index(label_column)
+    usable, unreadable = [], []
+    report = progress or (lambda info: None)
+    for n, row in enumerate(rows, start=2):  # row 1 is the header, as a spreadsheet counts
+        if cancelled is not None and n % 200 == 0 and cancelled():
+            raise Cancelled()
+        where = f"{source.name}: row {n}"
+        text = row[ti] if ti < len(row) else ""
+        label = row[li].strip() if li < len(row) else ""
+        key = " ".join(text.split())
+        if not key:
+            unreadable.append((where, "empty text"))
+        elif not label:
+            unreadable.append((where, "no label"))
+        else:
+            digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+            usable.append(DatasetItem(None, label, text, f"row {n}", digest))
+        if n % 500 == 0:
+            report({"phase": "scan", "done": n - 1, "total": len(rows), "message": where})
+    report({"phase": "scan", "done": len(rows), "total": len(rows), "message": source.name})
+    if not usable:
+        raise DatasetError(f"has no rows with both a text and a label in columns "
+                           f"'{text_column}' and '{label_column}'", path=source)
+    labelled = [(row, row[li].strip()) for row in rows if li < len(row) and row[li].strip()]
+    leaks = leak_warnings(header, labelled, label_column, text_column)
+    return _finish("text", source, sorted({i.label for i in usable}), usable, unreadable,
+                   key=lambda i: i.group, warnings=leaks)
+
+
+def leak_warnings(header: Sequence[str], rows: Sequence[tuple[Sequence[str], str]],
+                  label_column: str, text_column: str | None = None) -> list[str]:
+    """Warnings for columns that give the label away.
+
+    A column leaks when it names the row's own label in at least ``LEAK_SHARE`` of the
+    rows (and far more often than it names some other label), or when its value alone
+    predicts the label in 95 % of rows although it is not an identifier.
+    """
+    out: list[str] = []
+    n = len(rows)
+    if not n:
+        return out
+    labels = [label for _, label in rows]
+    label_set = sorted(set(labels))
+    majority = Counter(labels).most_common(1)[0][1] / n
+    for ci, col in enumerate(header):
+        if col == label_column:
+            continue
+        values = [row[ci].strip() if ci < len(row) else "" for row, _ in rows]
+        lowered = [v.lower() for v in values]
+        own = sum(1 for v, lab in zip(lowered, labels, strict=True) if len(lab) >= 3 and lab.lower() in v)
+        # How often a random *other* label is named: a column that names every label
+        # (a list of all specialties) is noise, not a leak.
+        others = sum(sum(1 for lab in label_set if lab != own_lab and len(lab) >= 3 and lab.lower() in v)
+                     for v, own_lab in zip(lowered, labels, strict=True))
+        other_rate = others / (n * max(len(label_set) - 1, 1))
+        share = own / n
+        role = "the text column" if col == text_column else "column"
+        if share >= LEAK_SHARE and share > 3 * other_rate:
+            out.append(f"{role} '{col}' names the label in {share:.0%} of rows: it leaks the "
+                       "label; a model reading it learns the label's name, not the content")
+            continue
+        distinct = len(set(values))
+        if 1 < distinct <= 0.5 * n:
+            by_value: dict[str, Counter[str]] = defaultdict(Counter)
+            for v, lab in zip(values, labels, strict=True):
+                by_value[v][lab] += 1
+            purity = sum(c.most_common(1)[0][1] for c in by_value.values()) / n
+            if purity >= 0.95 and purity - majority >= 0.1:
+                out.append(f"{role} '{col}' predicts the label in {purity:.0%} of rows from its "
+                           "value alone: it may leak the label")
+    return out
+
+
+# -- splitting ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Split:
+    """Indices into a scan's items; one group never appears in two splits."""
+
+    train: tuple[int, ...]
+    val: tuple[int, ...]
+    test: tuple[int, ...]
+
+
+def split_items(labels: Sequence[str | int], groups: Sequence[str], train: float = 0.7, val: float = 0.15,
+                test: float = 0.15, seed: int = 0) -> Split:
+    """A stratified, group-aware train/validation/test split, the same for the same seed.
+
+    Groups (patients) are dealt out class by class, largest first, each to the split
+    furthest below its share of that class, so class proportions follow the fractions
+    and the first three groups of every class land in three different splits.
+
+    Raises
+    ------
+    DatasetError
+        Bad fractions, or a class with fewer than three groups (it cannot be in all splits).
+    """
+    fractions = np.array([train, val, test], dtype=float)
+    if (fractions <= 0).any() or abs(fractions.sum() - 1.0) > 1e-6:
+        raise DatasetError(f"the train/validation/test fractions must be positive and add up to "
+                           f"1 (100 %); got {train:g}/{val:g}/{test:g}")
+    if len(labels) != len(groups):
+        raise DatasetError(f"{len(labels)} labels but {len(groups)} groups")
+    members: dict[str, list[int]] = defaultdict(list)
+    for i, g in enumerate(groups):
+        members[str(g)].append(i)
+    label_of = [str(lab) for lab in labels]
+    dominant = {g: Counter(label_of[i] for i in idx).most_common(1)[0][0] for g, idx in members.items()}
+    rng = np.random.default_rng(seed)
+    totals = Counter(label_of)
+    counts: dict[str, np.ndarray] = {c: np.zeros(3) for c in totals}
+    assigned: list[list[int]] = [[], [], []]
+    for cls in sorted(totals):
+        mine = sorted(g for g in members if dominant[g] == cls)
+        order = [mine[k] for k in rng.permutation(len(mine))]
+        order.sort(key=lambda g: -len(members[g]))  # stable: ties keep the seeded order
+        target = fractions * totals[cls]
+        for g in order:
+            deficit = (target - counts[cls]) / target
+            k = int(np.argmax(deficit))  # ties go to train, then validation
+            assigned[k] += members[g]
+            for i in members[g]:
+                counts[label_of[i]][k] += 1
+    for cls in sorted(totals):
+        if (counts[cls] == 0).any():
+            n_groups = sum(1 for idx in members.values() if any(label_of[i] == cls for i in idx))
+            raise DatasetError(
+                f"class '{cls}' comes from {n_groups} group(s) (patients or files), too few to put "
+                "one in each of the training, validation and test splits; add data or exclude it")
+    return Split(*(tuple(sorted(a)) for a in assigned))
+
+
+def class_weights(labels: Sequence[str | int], classes: Sequence[str]) -> dict[int, float]:
+    """``n / (n_classes * count)`` per class index; a class absent from ``labels`` gets 1.0."""
+    idx = [lab if isinstance(lab, (int, np.integer)) else list(classes).index(lab) for lab in labels]
+    counts = np.bincount(np.asarray(idx, dtype=int), minlength=len(classes))
+    n, k = len(idx), len(classes)
+    return {c: (float(n / (k * counts[c])) if counts[c] else 1.0) for c in range(k)}
+
+
+def oversample(indices: Sequence[int], labels: Sequence[str | int] | np.ndarray, seed: int = 0) -> list[int]:
+    """Repeat random examples of the smaller classes until every class matches the largest.
+
+    ``labels[i]`` is the label of item ``i``; only ``indices`` (the training split) are
+    used, so no copy of a validation or test example can reach training.
+    """
+    rng = np.random.default_rng(seed)
+    by_class: dict[str, list[int]] = defaultdict(list)
+    for i in indices:
+        by_class[str(labels[i])].append(int(i))
+    if not by_class:
+        return []
+    largest = max(len(v) for v in by_class.values())
+    out: list[int] = []
+    for cls in sorted(by_class):
+        members = by_class[cls]
+        out += members
+        extra = largest - len(members)
+        if extra:
+            out += [members[k] for k in rng.integers(0, len(members), size=extra)]
+    return [out[k] for k in rng.permutation(len(out))]
+
+
+def fingerprint(scan: DatasetScan) -> dict[str, Any]:
+    """A digest of the training data: sorted (name, label, sha256) of every item, plus counts."""
+    digest = hashlib.sha256()
+    entries = sorted(
+        (str(i.path.relative_to(scan.source)) if i.path is not None else i.group, i.label, i.sha256)
+        for i in scan.items
+    )
+    for entry in entries:
+        digest.update("\t".join(entry).encode("utf-8") + b"\n")
+    return {
+        "source": str(scan.source),
+        "sha256": digest.hexdigest(),
+        "n_items": len(scan.items),
+        "counts": dict(scan.counts),
+        "unreadable": len(scan.unreadable),
+        "duplicates_removed": sum(len(d) - 1 for d in scan.duplicates),
+        "cross_class_removed": sum(len(d) for d in scan.cross_class_duplicates),
+    }

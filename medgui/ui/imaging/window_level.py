@@ -1,0 +1,80 @@
+"""Window/level controls bound to an ``ImageView``: centre, width, presets, invert, reset.
+
+The view stays the single source of truth: the controls follow its
+``sig_window_changed`` and write back through ``ImageView.set_window``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QPushButton,
+    QWidget,
+)
+
+from medgui.ui.imaging.image_view import ImageView
+
+
+class WindowLevelControls(QWidget):
+    """Centre/width spin boxes, presets, invert and reset bound to an ``ImageView``."""
+
+    def __init__(self, view: ImageView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = view
+        self.center = QDoubleSpinBox()
+        self.width = QDoubleSpinBox()
+        for box, name in ((self.center, "windowCenter"), (self.width, "windowWidth")):
+            box.setObjectName(name)
+            box.setRange(-1e9, 1e9)
+            box.setDecimals(1)
+            box.setKeyboardTracking(False)
+            box.valueChanged.connect(self._on_spin)
+        self.width.setMinimum(0.0)
+        self.presets = QComboBox()
+        self.presets.setObjectName("windowPresets")
+        self.presets.addItems(view.preset_names())
+        self.presets.activated.connect(lambda i: view.apply_preset(self.presets.itemText(i)))
+        self.invert = QCheckBox("Invert")
+        self.invert.setObjectName("invertCheck")
+        self.invert.toggled.connect(view.set_inverted)
+        self.reset_button = QPushButton("Reset view")
+        self.reset_button.setObjectName("resetView")
+        self.reset_button.clicked.connect(view.reset)
+
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow("Centre", self.center)
+        form.addRow("Width", self.width)
+        form.addRow("Preset", self.presets)
+        row = QHBoxLayout()
+        row.addWidget(self.invert)
+        row.addStretch(1)
+        row.addWidget(self.reset_button)
+        form.addRow(row)
+        view.sig_window_changed.connect(self._on_view_window)
+        view.sig_inverted_changed.connect(self.invert.setChecked)
+        self._updating = False
+
+    def _on_view_window(self, center: float, width: float) -> None:
+        self._updating = True
+        try:
+            span = self.view.value_range[1] - self.view.value_range[0]
+            decimals = 3 if span <= 2 else 1
+            step = 10 ** math.floor(math.log10(max(span, 1e-6) / 100))
+            for box in (self.center, self.width):
+                box.setDecimals(decimals)
+                box.setSingleStep(float(step))
+            self.center.setValue(center)
+            self.width.setValue(width)
+        finally:
+            self._updating = False
+
+    def _on_spin(self) -> None:
+        if not self._updating:
+            self.view.set_window(self.center.value(), self.width.value())

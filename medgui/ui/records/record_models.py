@@ -1,0 +1,156 @@
+"""Thin Qt adapters over plain record data: the list's table model and text highlighting."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
+
+from medgui.core.records.store import Record
+
+Index = QModelIndex | QPersistentModelIndex
+
+# Background colours for words that pushed toward (warm) or away from (cool) the label;
+# intensity follows |weight|. Negated findings are grey and struck through.
+TOWARD = QColor(255, 140, 0)
+AWAY = QColor(70, 130, 230)
+NEGATED = QColor(128, 128, 128)
+
+
+def local_time(iso: str) -> str:
+    """``2024-05-01 14:03`` in the workstation's time zone (stored times are UTC)."""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso
+
+
+class RecordTableModel(QAbstractTableModel):
+    """The record list: title, patient reference, modified time, latest label."""
+
+    HEADERS = ("Title", "Patient", "Modified", "Label")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._records: list[Record] = []
+
+    def set_records(self, records: Sequence[Record]) -> None:
+        self.beginResetModel()
+        self._records = list(records)
+        self.endResetModel()
+
+    def records(self) -> list[Record]:
+        return list(self._records)
+
+    def record_at(self, row: int) -> Record | None:
+        return self._records[row] if 0 <= row < len(self._records) else None
+
+    def row_of(self, record_id: int) -> int:
+        for row, record in enumerate(self._records):
+            if record.id == record_id:
+                return row
+        return -1
+
+    def update_record(self, record: Record) -> None:
+        """Show a saved record's new values in place (no re-sort, the selection stays)."""
+        row = self.row_of(record.id)
+        if row >= 0:
+            self._records[row] = record
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        return 0 if parent.isValid() else len(self._records)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt API
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        record = self.record_at(index.row()) if index.isValid() else None
+        if record is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return record.title or "(untitled)"
+            if column == 1:
+                return record.patient_ref
+            if column == 2:
+                return local_time(record.modified)
+            latest = record.latest
+            if latest is None:
+                return ""
+            return latest.label or "uncertain"
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return record.body[:300]
+        if role == Qt.ItemDataRole.UserRole:
+            return record.id
+        return None
+
+
+def _tint(colour: QColor, strength: float) -> QColor:
+    """``colour`` blended with white: 0 -> white, 1 -> the full colour."""
+    s = max(0.0, min(1.0, strength))
+    return QColor(
+        round(255 + (colour.red() - 255) * s),
+        round(255 + (colour.green() - 255) * s),
+        round(255 + (colour.blue() - 255) * s),
+    )
+
+
+def _utf16_offsets(text: str) -> list[int]:
+    """QTextDocument positions count UTF-16 units; Python offsets count code points."""
+    offsets = [0]
+    for ch in text:
+        offsets.append(offsets[-1] + (2 if ord(ch) > 0xFFFF else 1))
+    return offsets
+
+
+def highlight(document: QTextDocument, text: str, tokens: Sequence[dict[str, Any]]) -> int:
+    """Show ``text`` in ``document`` with the classifier's driving words marked.
+
+    Each token is ``{"start", "end", "weight", "negated"}`` (character offsets into
+    ``text``, weight in [-1, 1], positive = pushed toward the predicted label). Returns
+    how many tokens were marked; tokens whose offsets fall outside ``text`` are skipped.
+    """
+    document.setPlainText(text)
+    offsets = _utf16_offsets(text)
+    cursor = QTextCursor(document)
+    marked = 0
+    for token in tokens:
+        start, end = int(token.get("start", -1)), int(token.get("end", -1))
+        if not 0 <= start < end <= len(text):
+            continue
+        weight = max(-1.0, min(1.0, float(token.get("weight", 0.0))))
+        negated = bool(token.get("negated", False))
+        if abs(weight) < 0.05 and not negated:
+            continue  # too faint to see; keeps the text readable
+        fmt = QTextCharFormat()
+        if abs(weight) >= 0.05:
+            fmt.setBackground(_tint(TOWARD if weight > 0 else AWAY, 0.15 + 0.85 * abs(weight)))
+        tip = f"weight {weight:+.2f}"
+        if negated:
+            fmt.setFontStrikeOut(True)
+            fmt.setForeground(NEGATED)
+            tip += " · negated finding"
+        fmt.setToolTip(tip)
+        cursor.setPosition(offsets[start])
+        cursor.setPosition(offsets[end], QTextCursor.MoveMode.KeepAnchor)
+        cursor.mergeCharFormat(fmt)
+        marked += 1
+    return marked
+
+
+LEGEND_HTML = (
+    f"<span style='background-color:{_tint(TOWARD, 0.8).name()}'>&nbsp;toward the label&nbsp;</span>"
+    f"&nbsp; <span style='background-color:{_tint(AWAY, 0.8).name()}'>&nbsp;away from it&nbsp;</span>"
+    f"&nbsp; <span style='color:{NEGATED.name()}; text-decoration:line-through'>negated finding</span>"
+)

@@ -1,0 +1,359 @@
+"""The model manager: list the registry's models, show a card, activate, import, export, delete.
+
+Listing and reading cards is plain JSON. Deleting and exporting run in the
+``ThreadRunner``; importing loads the Keras file in safe mode to refuse executable
+layers, which needs TensorFlow, so it runs as the ``import_model`` job of the analysis
+process (``MLService``), never in the GUI process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from medgui.core.errors import ModelLoadError
+from medgui.core.models.registry import EXPORT_SUFFIX, TASKS, ModelCard, Registry
+from medgui.ui.errors import report_error
+from medgui.workers.jobs import Job, JobError, ThreadRunner
+
+COLUMNS = ["name", "version", "task", "created", "active", "source"]
+
+
+def _fmt(value: Any, ci: Any = None) -> str:
+    if isinstance(value, dict) and "mean" in value:  # k-fold summary
+        return f"{value['mean']:.3f} ± {value.get('std', 0):.3f} (mean ± SD)"
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return html.escape(str(value))
+    text = f"{value:.3f}"
+    if isinstance(ci, list | tuple) and len(ci) == 2 and None not in ci:
+        text += f" <span style='color:#555'>(95 % CI {ci[0]:.3f} – {ci[1]:.3f})</span>"
+    return text
+
+
+def card_html(card: ModelCard, active: bool = False) -> str:
+    """The card as HTML for the manager's card view."""
+    e = html.escape
+    out = [f"<h2>{e(card.ref)}</h2>"]
+    tags = [card.task]
+    if active:
+        tags.append("<b style='color:#0a7d2c'>active</b>")
+    if card.builtin:
+        tags.append("shipped with medgui")
+    out.append(f"<p>{' · '.join(tags)}<br>created {e(card.created or '?')}</p>")
+    rows = [("Architecture", e(card.architecture)), ("Classes", e(", ".join(card.classes)))]
+    if card.threshold is not None:
+        positive = card.positive_class or (card.classes[-1] if card.classes else "?")
+        rows.append(("Threshold", f"calls {e(positive)} when P ≥ {card.threshold:.3f}"))
+    out.append(_table(rows))
+    m = card.metrics or {}
+    metric_rows = []
+    for key in ("accuracy", "macro_f1", "auc", "sensitivity", "specificity"):
+        if key in m and m[key] is not None:
+            metric_rows.append((key.replace("_", "-"), _fmt(m[key], m.get(f"{key}_ci"))))
+    op = m.get("operating_point")
+    if isinstance(op, dict):
+        point = (f"sensitivity {op.get('sensitivity', 0):.3f}, "
+                 f"specificity {op.get('specificity', 0):.3f}")
+        metric_rows.append(("at the chosen threshold", point))
+    if m.get("n") is not None:
+        metric_rows.append(("test examples", e(str(m["n"]))))
+    if metric_rows:
+        out.append("<h3>Test metrics</h3>" + _table(metric_rows))
+    per_class = m.get("per_class")
+    if isinstance(per_class, dict) and per_class:
+        head = "<tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>"
+        body = "".join(
+            f"<tr><td>{e(c)}</td><td>{v.get('precision', 0):.3f}</td><td>{v.get('recall', 0):.3f}</td>"
+            f"<td>{v.get('f1', 0):.3f}</td><td>{v.get('support', '')}</td></tr>"
+            for c, v in per_class.items() if isinstance(v, dict))
+        out.append(f"<table cellpadding='3' border='0'>{head}{body}</table>")
+    kfold = m.get("kfold")
+    if isinstance(kfold, dict) and kfold.get("folds"):
+        rows = [(k, _fmt(v)) for k, v in kfold.items() if isinstance(v, dict)]
+        out.append(f"<h3>{kfold['folds']}-fold cross-validation</h3>" + _table(rows))
+    fp = card.data_fingerprint or {}
+    if fp:
+        counts = ", ".join(f"{e(str(k))} {v}" for k, v in (fp.get("counts") or {}).items())
+        rows = [("Source", e(str(fp.get("source", "?")))),
+                ("Examples", f"{fp.get('n_items', '?')} ({counts})"),
+                ("Data sha256", f"<code>{e(str(fp.get('sha256', ''))[:16])}…</code>")]
+        for key, label in (("unreadable", "Unreadable files skipped"),
+                           ("duplicates_removed", "Duplicates removed"),
+                           ("cross_class_removed", "Filed under two classes, left out")):
+            if fp.get(key):
+                rows.append((label, str(fp[key])))
+        out.append("<h3>Training data</h3>" + _table(rows))
+    if card.training:
+        shown = {k: v for k, v in card.training.items() if not isinstance(v, dict | list) or k == "split"}
+        rows = [(e(str(k)), e(json.dumps(v) if isinstance(v, dict | list) else str(v)))
+                for k, v in shown.items()]
+        out.append("<h3>Training configuration</h3>" + _table(rows))
+    if card.notes:
+        out.append(f"<h3>Notes</h3><p>{e(card.notes)}</p>")
+    return "".join(out)
+
+
+def _table(rows: list[tuple[str, str]]) -> str:
+    body = "".join(f"<tr><td style='color:#444; padding-right:12px'>{k}</td><td>{v}</td></tr>"
+                   for k, v in rows)
+    return f"<table cellpadding='2'>{body}</table>"
+
+
+class ModelManagerDialog(QDialog):
+    """Lists the models in ``registry`` and acts on the selected one.
+
+    Parameters
+    ----------
+    registry : the registry to manage (default: the user's).
+    parent : parent widget.
+    runner : thread runner for deleting and exporting (one is made if not given).
+    ml : analysis-process service for importing (started on the first import if not given).
+
+    Signals
+    -------
+    sig_changed : the registry changed (a model was activated, imported or deleted).
+    """
+
+    sig_changed = Signal()
+
+    def __init__(self, registry: Registry | None = None, parent: QWidget | None = None,
+                 runner: ThreadRunner | None = None, ml: Any = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Models")
+        self.registry = registry or Registry()
+        self.runner = runner or ThreadRunner(self)
+        self._ml = ml
+        self._own_ml = False
+        self.cards: list[ModelCard] = []
+        self.job: Job | None = None
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("modelTable")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.card_view = QTextBrowser()
+        self.card_view.setObjectName("cardView")
+        self.activate_button = QPushButton("Activate")
+        self.import_button = QPushButton("Import…")
+        self.export_button = QPushButton("Export…")
+        self.delete_button = QPushButton("Delete")
+        self.activate_button.clicked.connect(self.activate_selected)
+        self.import_button.clicked.connect(self._choose_import)
+        self.export_button.clicked.connect(self._choose_export)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.status = QLabel()
+        self.status.setObjectName("managerStatus")
+        self.status.setWordWrap(True)
+        buttons = QHBoxLayout()
+        for b in (self.activate_button, self.import_button, self.export_button, self.delete_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        buttons.addWidget(close)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.table)
+        split.addWidget(self.card_view)
+        split.setSizes([460, 480])
+        layout = QVBoxLayout(self)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self.resize(980, 600)
+        self.refresh()
+
+    # -- listing ----------------------------------------------------------------------
+    def active_refs(self) -> set[str]:
+        refs = set()
+        for task in TASKS:
+            with contextlib.suppress(ModelLoadError):  # no model for this task
+                refs.add(self.registry.active(task).ref)
+        return refs
+
+    def refresh(self, select: str | None = None) -> None:
+        """Re-read the registry; keep (or move to) the selection ``select``."""
+        current = select or (self.selected().ref if self.selected() else None)
+        self.cards = self.registry.list()
+        active = self.active_refs()
+        self.table.setRowCount(len(self.cards))
+        for r, card in enumerate(self.cards):
+            values = [card.name, str(card.version), card.task, card.created[:19].replace("T", " "),
+                      "● active" if card.ref in active else "",
+                      "shipped" if card.builtin else "yours"]
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if c == 4 and value:
+                    item.setForeground(Qt.GlobalColor.darkGreen)
+                self.table.setItem(r, c, item)
+        refs = [c.ref for c in self.cards]
+        row = refs.index(current) if current in refs else (0 if refs else -1)
+        if row >= 0:
+            self.table.selectRow(row)
+        self._selection_changed()
+
+    def selected(self) -> ModelCard | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows or rows[0].row() >= len(self.cards):
+            return None
+        return self.cards[rows[0].row()]
+
+    def select(self, ref: str) -> None:
+        refs = [c.ref for c in self.cards]
+        self.table.selectRow(refs.index(ref))
+
+    def _selection_changed(self) -> None:
+        card = self.selected()
+        busy = self.job is not None
+        self.activate_button.setEnabled(card is not None and not busy)
+        self.export_button.setEnabled(card is not None and not busy)
+        self.delete_button.setEnabled(card is not None and not card.builtin and not busy)
+        self.delete_button.setToolTip("Shipped models cannot be deleted" if card and card.builtin else "")
+        self.import_button.setEnabled(not busy)
+        if card is None:
+            self.card_view.setHtml("<p>No models yet: train one with the training wizard.</p>")
+        else:
+            self.card_view.setHtml(card_html(card, card.ref in self.active_refs()))
+
+    # -- actions ----------------------------------------------------------------------
+    def activate_selected(self) -> None:
+        card = self.selected()
+        if card is None:
+            return
+        try:
+            self.registry.activate(card.ref)  # one small atomic JSON write
+        except ModelLoadError as exc:
+            report_error(self, "Cannot activate the model", exc)
+            return
+        self.status.setText(f"{card.ref} is now the active {card.task} model.")
+        self.refresh(card.ref)
+        self.sig_changed.emit()
+
+    def delete_selected(self) -> QMessageBox | None:
+        """Ask for confirmation (a non-blocking box, returned), then delete."""
+        card = self.selected()
+        if card is None:
+            return None
+        if card.builtin:
+            report_error(self, "Cannot delete", ModelLoadError(
+                f"{card.ref} is shipped with medgui and cannot be deleted; activate another model instead"))
+            return None
+        box = QMessageBox(QMessageBox.Icon.Question, "Delete model",
+                          f"Delete {card.ref}? Its files are removed from the registry; records "
+                          "that cite it keep the name.",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("confirmDelete")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.accepted.connect(lambda ref=card.ref: self._delete(ref))
+        box.open()
+        return box
+
+    def _delete(self, ref: str) -> None:
+        registry = self.registry
+        self._run(lambda progress, cancelled: registry.delete(ref), "delete",
+                  lambda card: f"Deleted {card.ref}.")
+
+    def _choose_export(self) -> None:
+        card = self.selected()
+        if card is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Export model", f"{card.name}-{card.version}{EXPORT_SUFFIX}",
+                                              f"medgui models (*{EXPORT_SUFFIX});;Zip (*.zip)")
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, dest: Path) -> Job | None:
+        card = self.selected()
+        if card is None:
+            return None
+        registry, ref = self.registry, card.ref
+        return self._run(lambda progress, cancelled: registry.export(ref, dest), "export",
+                         lambda written: f"Exported {ref} to {written}.")
+
+    def _choose_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import model", "",
+                                              f"medgui models (*{EXPORT_SUFFIX} *.zip);;All files (*)")
+        if path:
+            self.import_from(Path(path))
+
+    def import_from(self, archive: Path) -> Job:
+        """Import ``archive`` in the analysis process (the safety check loads the model)."""
+        if self._ml is None:
+            from medgui.workers.ml_service import MLService
+
+            self._ml, self._own_ml = MLService(self), True
+        job = self._ml.submit("import_model", {"path": str(archive), "root": str(self.registry.root)})
+        self._watch(job, "import", lambda card: f"Imported {card['name']}@{card['version']}.")
+        self.status.setText(f"Checking and importing {archive.name}…")
+        return job
+
+    def _run(self, fn: Any, what: str, done: Any) -> Job:
+        job = self.runner.submit(fn, kind=f"model-{what}")
+        self._watch(job, what, done)
+        return job
+
+    def _watch(self, job: Job, what: str, done: Any) -> None:
+        self.job = job
+        self._selection_changed()
+
+        def on_result(result: Any) -> None:
+            self.status.setText(done(result))
+            select = f"{result['name']}@{result['version']}" if isinstance(result, dict) else None
+            self.refresh(select)
+            self.sig_changed.emit()
+
+        def on_error(error: JobError) -> None:
+            self.status.setText(f"Could not {what}: {error.message}")
+            report_error(self, f"Could not {what} the model", error)
+
+        def on_finished() -> None:
+            self.job = None
+            self._selection_changed()
+
+        job.sig_result.connect(on_result)
+        job.sig_errored.connect(on_error)
+        job.sig_finished.connect(on_finished)
+
+    def done(self, result: int) -> None:
+        if self._own_ml and self._ml is not None:
+            self._ml.shutdown()
+            self._ml = None
+        super().done(result)
+
+
+if __name__ == "__main__":
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv)
+    dialog = ModelManagerDialog()
+    dialog.show()
+    sys.exit(app.exec())

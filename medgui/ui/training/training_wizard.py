@@ -1,0 +1,188 @@
+"""The training wizard: from a dataset folder to an evaluated model in the registry.
+
+One ``QWizardPage`` per step (``Pages``); the pages live in ``wizard_pages`` (task,
+data, check, split, imbalance, model) and ``wizard_eval`` (train, evaluate, save).
+Scans and registry writes run in the ``ThreadRunner``; training runs as the ``train``
+job of the analysis process (``MLService``), so TensorFlow never loads in the GUI
+process and the window stays responsive (see ``benchmarks/bench_training_gui_stall.py``).
+
+The wizard keeps what the steps produce (``scan``, ``outcome``) and builds the frozen
+``TrainingConfig`` from its fields when training starts (``build_config``).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget, QWizard
+
+from medgui.core.models.registry import ModelCard, Registry
+from medgui.workers.jobs import Job, ThreadRunner
+from medgui.workers.ml_service import MLService
+
+
+class Pages(IntEnum):
+    TASK = 0
+    DATA = 1
+    CHECK = 2
+    SPLIT = 3
+    IMBALANCE = 4
+    MODEL = 5
+    TRAIN = 6
+    EVALUATE = 7
+    SAVE = 8
+
+
+class TrainingWizard(QWizard):
+    """Walks the user through checking data, training, evaluating and saving a model.
+
+    Parameters
+    ----------
+    ml : the analysis-process service that runs the ``train`` job.
+    runner : thread runner for the dataset scan and the registry write.
+    registry : where the model is saved (default: the user's registry).
+
+    Signals
+    -------
+    sig_model_saved(ModelCard) : the model was registered (and activated if asked).
+    """
+
+    sig_model_saved = Signal(object)
+
+    def __init__(self, ml: MLService, runner: ThreadRunner, registry: Registry | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from medgui.ui.training import wizard_eval, wizard_pages
+        self.ml = ml
+        self.runner = runner
+        self._registry = registry
+        self.scan: Any = None  # datasets.DatasetScan of the data the user has seen summarised
+        self.outcome: dict[str, Any] | None = None  # result of the train job
+        self.threshold: float | None = None  # the operating threshold picked on Evaluate
+        self.saved: ModelCard | None = None
+        self._save_job: Job | None = None
+        self.setWindowTitle("Train a model")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.setOption(QWizard.WizardOption.HaveHelpButton, False)
+        self.setPage(Pages.TASK, wizard_pages.TaskPage())
+        self.setPage(Pages.DATA, wizard_pages.DataPage())
+        self.setPage(Pages.CHECK, wizard_pages.CheckPage())
+        self.setPage(Pages.SPLIT, wizard_pages.SplitPage())
+        self.setPage(Pages.IMBALANCE, wizard_pages.ImbalancePage())
+        self.setPage(Pages.MODEL, wizard_pages.ModelPage())
+        self.setPage(Pages.TRAIN, wizard_eval.TrainPage())
+        self.setPage(Pages.EVALUATE, wizard_eval.EvaluatePage())
+        self.setPage(Pages.SAVE, wizard_eval.SavePage())
+        self.setStartId(Pages.TASK)
+        self.resize(920, 700)
+
+    # -- state shared by the pages ------------------------------------------------
+    @property
+    def registry(self) -> Registry:
+        if self._registry is None:
+            self._registry = Registry()
+        return self._registry
+
+    def task(self) -> str:
+        return "image" if self.field("task.image") else "text"
+
+    def uses_table(self) -> bool:
+        return self.task() == "text" and bool(self.field("data.table"))
+
+    def excluded_classes(self) -> list[str]:
+        page = self.page(Pages.CHECK)
+        return page.excluded() if page is not None else []  # type: ignore[attr-defined]
+
+    def build_config(self) -> Any:
+        """The frozen ``TrainingConfig`` the fields describe."""
+        from medgui.core.ml.train import TrainingConfig
+
+        f = self.field
+        table = self.uses_table()
+        return TrainingConfig(
+            task=self.task(),
+            data=str(f("data.path")),
+            name=str(f("save.name") or ""),
+            notes="",
+            text_column=str(f("data.text_column")) if table else None,
+            label_column=str(f("data.label_column")) if table else None,
+            exclude_classes=tuple(self.excluded_classes()),
+            group_pattern=str(f("split.group_pattern")) or None,
+            train_fraction=int(f("split.train")) / 100,
+            val_fraction=int(f("split.val")) / 100,
+            test_fraction=int(f("split.test")) / 100,
+            seed=int(f("split.seed")),
+            imbalance=self.page(Pages.IMBALANCE).choice(),  # type: ignore[attr-defined]
+            augment=bool(f("imbalance.augment")) and self.task() == "image",
+            horizontal_flip=bool(f("imbalance.flip")) and self.task() == "image",
+            architecture=self.page(Pages.MODEL).architecture(),  # type: ignore[attr-defined]
+            epochs=int(f("model.epochs")),
+            batch_size=int(f("model.batch_size")),
+            learning_rate=float(f("model.learning_rate")),
+            dropout=float(f("model.dropout")),
+            weight_decay=float(f("model.weight_decay")),
+            # "off" (0) on the Model page: patience as long as the run, so it never stops early.
+            patience=int(f("model.patience")) or int(f("model.epochs")),
+            restore_best=bool(f("model.restore_best")),
+            kfold=int(f("model.kfold")),
+            image_size=int(f("model.image_size")),
+            vocab_size=int(f("model.vocab_size")),
+            seq_len=int(f("model.seq_len")),
+        )
+
+    def drop_outcome(self) -> None:
+        """Forget a trained, unsaved model and remove its staging folder."""
+        outcome, self.outcome = self.outcome, None
+        self.threshold = None
+        if outcome is not None and self.saved is None:
+            from medgui.core.ml.train import discard_staged
+
+            self.runner.submit(lambda progress, cancelled: discard_staged(outcome), kind="discard")
+
+    # -- closing -------------------------------------------------------------------
+    def accept(self) -> None:
+        """Finish: register the model in a worker thread, then close."""
+        if self.saved is not None:
+            super().accept()
+            return
+        if self._save_job is None:
+            self.page(Pages.SAVE).start_save()  # type: ignore[attr-defined]
+
+    def on_saved(self, card: ModelCard) -> None:
+        self.saved = card
+        self.sig_model_saved.emit(card)
+        super().accept()
+
+    def reject(self) -> None:
+        self.page(Pages.CHECK).cancel()  # type: ignore[attr-defined]
+        self.page(Pages.TRAIN).cancel()  # type: ignore[attr-defined]
+        self.drop_outcome()
+        super().reject()
+
+
+def main() -> int:
+    import sys
+
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    ml = MLService()
+    runner = ThreadRunner()
+    wizard = TrainingWizard(ml, runner)
+    if len(sys.argv) > 1:  # python -m medgui.ui.training.training_wizard FOLDER
+        wizard.setField("data.path", sys.argv[1])
+    wizard.sig_model_saved.connect(lambda card: print(card.ref))
+    result = wizard.exec()
+    if wizard.saved is not None:
+        QMessageBox.information(None, "Model saved", f"Saved as {wizard.saved.ref}.")
+    ml.shutdown()
+    runner.wait()
+    del app
+    return 0 if result else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
