@@ -37,7 +37,8 @@ STANDIN = """
 import tempfile
 from pathlib import Path
 from medgui.core.ml.image.cnn import build_image_model
-from medgui.core.models.registry import ModelCard, Registry
+from medgui.core.models.card import ModelCard
+from medgui.core.models.registry import Registry
 model = build_image_model("compact_cnn", 2, input_size=224)
 card = ModelCard(name="standin", task="image", classes=["NORMAL", "PNEUMONIA"],
                  architecture="compact_cnn", threshold=0.5, positive_class="PNEUMONIA",

@@ -144,7 +144,7 @@ def main() -> int:
     from medgui.core import paths
     from medgui.core.ml.image.cnn import build_image_model
     from medgui.core.ml.image.infer import get_image_classifier
-    from medgui.core.models.registry import ModelCard
+    from medgui.core.models.card import ModelCard
 
     peak, peak_note = cpu_peak_gflops()
     print(f"CPU peak assumed: {peak_note}; load average {os.getloadavg()[0]:.1f}")

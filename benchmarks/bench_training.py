@@ -55,7 +55,7 @@ def child(args: argparse.Namespace) -> None:
 
     from medgui.core.ml.image import cnn
     from medgui.core.ml.image import train as imagetrain
-    from medgui.core.training.datasets import class_weights
+    from medgui.core.training.splits import class_weights
     paths, labels, classes = pick(Path(args.data), args.n)
     keras.utils.set_random_seed(0)
     if args.variant.startswith("pipeline_det"):

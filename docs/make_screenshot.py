@@ -45,7 +45,7 @@ def main() -> int:
     status = {"code": 1}
 
     def grab() -> None:
-        busy = pane._load_job is not None or pane._classify_job is not None
+        busy = pane.loads.busy or pane.readings.busy
         if busy or pane.image is None:
             QTimer.singleShot(200, grab)
             return

@@ -1,15 +1,18 @@
 """Train (and optionally ship) the default specialty text model from MTSamples.
 
-Usage::
+A thin caller of ``medgui.core.ml.train.run_training``, the recipe the training wizard
+and ``medgui train`` use. The script only prepares the data: it picks the specialties
+(label rules below), drops texts filed under two of them, writes the kept
+(text, specialty) pairs as a two-column CSV (``--prepared``), and trains on that table
+with one ``TrainingConfig``. The card records the config and the equivalent
+``medgui train`` command line, plus a TF-IDF + logistic-regression baseline fitted on
+the same training split and scored on the same test split::
 
     python scripts/train_default_text_model.py --csv ../shared/data/text/mtsamples-train.csv \
-        [--config bilstm:400 --config bigru:300 ...] [--register resources/models]
+        --prepared specialty-text.csv [--register resources/models]
 
-Each ``--config ARCH:SEQ_LEN`` is trained on the same split and reported next to a
-TF-IDF + logistic-regression baseline fitted on exactly the same texts and labels.
-With ``--register``, the first configuration is registered under that root (normally
-``resources/models``) with a card holding its metrics. Label-set, deduplication and
-split rules are documented in ``resources/models/specialty-text/MODEL_CARD.md``.
+Label-set, deduplication and split rules are documented in
+``resources/models/specialty-text/MODEL_CARD.md``.
 """
 
 from __future__ import annotations
@@ -19,9 +22,11 @@ import collections
 import csv
 import hashlib
 import json
+import shlex
 import sys
-import time
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -44,6 +49,8 @@ EXCLUDED = {
 }
 MIN_TEXTS = 40  # unique, unambiguous texts a specialty needs to be a class
 NAME = "specialty-text"
+TEXT, LABEL = "text", "specialty"  # the columns of the prepared table
+NOTES = "Medical specialty from a transcription's text (MTSamples). Decision support only."
 
 
 def load_corpus(csv_path: Path, min_texts: int = MIN_TEXTS) -> tuple[list[str], list[str], dict]:
@@ -54,7 +61,9 @@ def load_corpus(csv_path: Path, min_texts: int = MIN_TEXTS) -> tuple[list[str], 
     first_text: dict[str, str] = {}
     for row in rows:
         text = (row.get("transcription") or "").strip()
-        key = textprep.normalize_whitespace(text)
+        # Texts equal after the model's normalisation (case, punctuation) are one text, so
+        # no near-copy can sit in two splits.
+        key = textprep.normalize_for_model(text)
         if not key:
             continue
         labels_of[key].add((row.get("medical_specialty") or "").strip())
@@ -96,147 +105,121 @@ def load_corpus(csv_path: Path, min_texts: int = MIN_TEXTS) -> tuple[list[str], 
     return texts, labels, summary
 
 
-def split(texts: list[str], y: np.ndarray, seed: int) -> dict[str, np.ndarray]:
-    """~72/14/14 stratified split; texts equal after normalisation share a group."""
-    from sklearn.model_selection import StratifiedGroupKFold
-
-    groups = np.array([hashlib.sha1(textprep.normalize_for_model(t).encode()).hexdigest() for t in texts])
-    idx = np.arange(len(texts))
-    outer = StratifiedGroupKFold(n_splits=7, shuffle=True, random_state=seed)
-    rest, test = next(outer.split(idx, y, groups))
-    inner = StratifiedGroupKFold(n_splits=6, shuffle=True, random_state=seed)
-    tr, va = next(inner.split(rest, y[rest], groups[rest]))
-    parts = {"train": rest[tr], "val": rest[va], "test": test}
-    for a in parts:
-        for b in parts:
-            if a < b:
-                assert not set(groups[parts[a]]) & set(groups[parts[b]]), "a text spans two splits"
-    return parts
+def write_table(path: Path, texts: list[str], labels: list[str]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([TEXT, LABEL])
+        writer.writerows(zip(texts, labels, strict=True))
 
 
-def scores(y_true: np.ndarray, y_pred: np.ndarray, classes: list[str]) -> dict:
-    from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
-
-    p, r, f, n = precision_recall_fscore_support(y_true, y_pred, labels=range(len(classes)), zero_division=0)
-    return {
-        "accuracy": round(float(accuracy_score(y_true, y_pred)), 4),
-        "macro_f1": round(float(f1_score(y_true, y_pred, average="macro", labels=range(len(classes)), zero_division=0)), 4),
-        "per_class": {
-            c: {"precision": round(float(p[i]), 3), "recall": round(float(r[i]), 3), "f1": round(float(f[i]), 3), "support": int(n[i])}
-            for i, c in enumerate(classes)
-        },
-    }
-
-
-def baseline(texts: list[str], y: np.ndarray, parts: dict[str, np.ndarray], classes: list[str], seed: int) -> dict:
-    """TF-IDF + logistic regression (balanced); C chosen on the validation split."""
+def baseline(config: Any) -> dict[str, Any]:
+    """TF-IDF (1-2 grams) + logistic regression on the run's own training split, C chosen on
+    its validation split, scored on its test split with the same metrics function."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import f1_score
 
-    x = np.array(texts, dtype=object)
-    best = None
+    from medgui.core.ml.train import scan_data
+    from medgui.core.training.metrics import evaluate_probabilities
+    from medgui.core.training.splits import split_items
+
+    scan = scan_data(config)
+    split = split_items(scan.labels, scan.groups, config.train_fraction, config.val_fraction,
+                        config.test_fraction, config.seed)
+    x = np.array([textprep.normalize_for_model(i.text or "") for i in scan.items], dtype=object)
+    y = np.array([scan.classes.index(i.label) for i in scan.items])
+    tr, va, te = (list(part) for part in (split.train, split.val, split.test))
+    best: tuple[float, float, Any, Any] | None = None
     for c in (1.0, 10.0, 100.0):
         vec = TfidfVectorizer(sublinear_tf=True, min_df=2, ngram_range=(1, 2), max_features=50_000)
-        xtr = vec.fit_transform(x[parts["train"]])
-        clf = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, random_state=seed)
-        clf.fit(xtr, y[parts["train"]])
-        f1 = f1_score(y[parts["val"]], clf.predict(vec.transform(x[parts["val"]])), average="macro")
+        clf = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, random_state=config.seed)
+        clf.fit(vec.fit_transform(x[tr]), y[tr])
+        f1 = evaluate_probabilities(y[va], clf.predict_proba(vec.transform(x[va])), scan.classes,
+                                    n_bootstrap=0)["macro_f1"]
         if best is None or f1 > best[0]:
             best = (f1, c, vec, clf)
+    assert best is not None
     _, c, vec, clf = best
-    result = scores(y[parts["test"]], clf.predict(vec.transform(x[parts["test"]])), classes)
-    result["C"] = c
-    return result
+    result = evaluate_probabilities(y[te], clf.predict_proba(vec.transform(x[te])), scan.classes,
+                                    seed=config.seed)
+    return {"baseline": f"TF-IDF (1-2 grams, sublinear) + logistic regression, class_weight=balanced, C={c:g} "
+                        "chosen on the validation split",
+            **{f"baseline_{k}": result[k] for k in ("accuracy", "accuracy_ci", "macro_f1", "macro_f1_ci", "auc")},
+            "baseline_per_class": result["per_class"]}
+
+
+def print_progress(info: dict[str, Any]) -> None:
+    if info.get("phase") in ("train", "kfold"):
+        if info.get("batch") == info.get("batches"):  # end of an epoch
+            logs = " ".join(f"{k}={v:.4f}" for k, v in (info.get("logs") or {}).items())
+            print(f"epoch {info['epoch']}/{info['epochs']} {logs}", file=sys.stderr, flush=True)
+    elif info.get("message") and info.get("phase") != "scan":
+        print(f"{info['phase']}: {info['message']}", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--csv", type=Path, required=True)
-    ap.add_argument("--config", action="append", help="ARCH:SEQ_LEN (repeatable); default bilstm:400")
+    ap.add_argument("--csv", type=Path, required=True, help="the MTSamples table")
+    ap.add_argument("--prepared", type=Path, help="where to write the prepared two-column table "
+                    "(default: a temporary file; keep it to retrain with `medgui train`)")
+    ap.add_argument("--arch", default="bigru")
+    ap.add_argument("--seq-len", type=int, default=300)
+    ap.add_argument("--config", metavar="ARCH:SEQ_LEN", help="shorthand for --arch and --seq-len")
     ap.add_argument("--epochs", type=int, default=25)
     ap.add_argument("--batch-size", type=int, default=32)
-    ap.add_argument("--learning-rate", type=float, default=2e-3)
+    ap.add_argument("--learning-rate", "--lr", dest="learning_rate", type=float, default=2e-3)
+    ap.add_argument("--weight-decay", type=float, default=0.0)
     ap.add_argument("--vocab-size", type=int, default=10_000)
-    ap.add_argument("--units", type=int, default=64)
     ap.add_argument("--dropout", type=float, default=0.3)
     ap.add_argument("--patience", type=int, default=4)
+    ap.add_argument("--val", type=float, default=0.14, help="validation fraction")
+    ap.add_argument("--test", type=float, default=0.14, help="test fraction")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--register", type=Path, help="registry root to register the first config in")
+    ap.add_argument("--min-texts", type=int, default=MIN_TEXTS, help="texts a specialty needs to be a class")
+    ap.add_argument("--register", type=Path, help="registry root to register the model in")
     args = ap.parse_args(argv)
+    if args.config:
+        arch, _, seq = args.config.partition(":")
+        args.arch, args.seq_len = arch, int(seq or args.seq_len)
 
-    texts, labels, summary = load_corpus(args.csv)
-    classes = sorted(set(labels))
-    y = np.array([classes.index(lab) for lab in labels])
-    parts = split(texts, y, args.seed)
-    summary["split"] = {k: int(len(v)) for k, v in parts.items()}
-    summary["split_rule"] = "StratifiedGroupKFold 1/7 test, then 1/6 of the rest validation; groups = sha1 of normalised text"
+    texts, labels, summary = load_corpus(args.csv, args.min_texts)
     print(json.dumps(summary), flush=True)
-    base = baseline(texts, y, parts, classes, args.seed)
-    print(json.dumps({"baseline": {k: v for k, v in base.items() if k != "per_class"}}), flush=True)
+    with tempfile.TemporaryDirectory(prefix="medgui-text-") as tmp:
+        prepared = args.prepared or Path(tmp) / "specialty-text.csv"
+        write_table(prepared, texts, labels)
+        return train(args, prepared.resolve(), summary)
 
-    from medgui.core.ml.text import model as textmodel
 
-    counts = np.bincount(y[parts["train"]], minlength=len(classes))
-    class_weight = {i: float(len(parts["train"]) / (len(classes) * n)) for i, n in enumerate(counts)}
-    tx = [texts[i] for i in parts["train"]]
-    vx = [texts[i] for i in parts["val"]]
-    results = []
-    for spec in args.config or ["bilstm:400"]:
-        arch, _, seq = spec.partition(":")
-        seq_len = int(seq or 400)
-        t0 = time.time()
-        model, history = textmodel.train_text_model(
-            tx, y[parts["train"]], classes, arch=arch, epochs=args.epochs, batch_size=args.batch_size,
-            learning_rate=args.learning_rate, vocab_size=args.vocab_size, seq_len=seq_len,
-            class_weight=class_weight, val=(vx, y[parts["val"]]), seed=args.seed, units=args.units,
-            dropout=args.dropout, patience=args.patience,
-            progress=lambda p: print(json.dumps(p), file=sys.stderr, flush=True) if p.get("stage") == "train" else None,
-        )
-        secs = time.time() - t0
-        test = scores(y[parts["test"]], textmodel.predict_proba(model, [texts[i] for i in parts["test"]]).argmax(1), classes)
-        val = scores(y[parts["val"]], textmodel.predict_proba(model, vx).argmax(1), classes)
-        row = {"config": spec, "train_seconds": round(secs, 1), "best_epoch": history.get("best_epoch"),
-               "test_accuracy": test["accuracy"], "test_macro_f1": test["macro_f1"],
-               "val_accuracy": val["accuracy"], "val_macro_f1": val["macro_f1"]}
-        print(json.dumps(row), flush=True)
-        results.append((spec, model, history, test, val, secs, arch, seq_len))
+def train(args: argparse.Namespace, prepared: Path, summary: dict[str, Any]) -> int:
+    from medgui.cli.train import command_line
+    from medgui.core.ml.service import configure_environment
+    from medgui.core.training.config import TrainingConfig
 
-    if args.register:
-        from medgui.core.models.registry import ModelCard, Registry
+    configure_environment()
+    from medgui.core.ml.train import register_outcome, run_training
+    from medgui.core.models.registry import Registry
 
-        spec, model, history, test, val, secs, arch, seq_len = results[0]
-        card = ModelCard(
-            name=NAME,
-            task="text",
-            classes=classes,
-            architecture=arch,
-            metrics={
-                "split": "test",
-                "accuracy": test["accuracy"],
-                "macro_f1": test["macro_f1"],
-                "per_class": test["per_class"],
-                "val_accuracy": val["accuracy"],
-                "val_macro_f1": val["macro_f1"],
-                "baseline": "TF-IDF (1-2 grams, sublinear) + logistic regression, class_weight=balanced, C on val",
-                "baseline_accuracy": base["accuracy"],
-                "baseline_macro_f1": base["macro_f1"],
-                "baseline_per_class": base["per_class"],
-            },
-            training={
-                "script": "scripts/train_default_text_model.py", "config": spec, "epochs_max": args.epochs,
-                "best_epoch": history.get("best_epoch"), "batch_size": args.batch_size,
-                "learning_rate": args.learning_rate, "units": args.units, "embed_dim": 100,
-                "dropout": args.dropout, "patience": args.patience, "class_weight": "n / (classes x count)",
-                "seed": args.seed, "train_seconds": round(secs, 1), "history": history,
-            },
-            data_fingerprint=summary,
-            notes="Medical specialty from a transcription's text (MTSamples). Decision support only.",
-        )
-        # The shipped card is a plain registry entry: same atomic path as a user's model.
-        registry = Registry(root=args.register, builtin=None)
-        card = textmodel.save_text_model(model, card, registry)
-        print(json.dumps({"registered": card.ref, "path": str(card.path)}), flush=True)
+    config = TrainingConfig(
+        task="text", data=str(prepared), name=NAME, notes=NOTES, text_column=TEXT, label_column=LABEL,
+        train_fraction=round(1.0 - args.val - args.test, 10), val_fraction=args.val, test_fraction=args.test,
+        seed=args.seed, architecture=args.arch, epochs=args.epochs, batch_size=args.batch_size,
+        learning_rate=args.learning_rate, dropout=args.dropout, weight_decay=args.weight_decay,
+        patience=args.patience, vocab_size=args.vocab_size, seq_len=args.seq_len)
+    base = baseline(config)
+    print(json.dumps({k: v for k, v in base.items() if k != "baseline_per_class"}), flush=True)
+    outcome = run_training(config, print_progress)
+    try:
+        evaluation = {k: v for k, v in outcome.evaluation.items() if k != "roc"}
+        print(json.dumps({"evaluation": evaluation, **outcome.extras}), flush=True)
+        if not args.register:
+            return 0
+        outcome.card.metrics.update(base)
+        outcome.card.data_fingerprint["prepared_from"] = summary
+        outcome.card.training["script"] = "scripts/train_default_text_model.py"
+        outcome.card.training["command"] = "medgui " + shlex.join(command_line(config))
+        card = register_outcome(outcome, NAME, NOTES, registry=Registry(root=args.register, builtin=None))
+    finally:
+        outcome.discard()
+    print(json.dumps({"registered": card.ref, "path": str(card.path)}), flush=True)
     return 0
 
 

@@ -41,7 +41,8 @@ def _entry(card: Any, active: set[str]) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from medgui.core.models.registry import Registry, card_summary
+    from medgui.core.models.card import card_summary
+    from medgui.core.models.registry import Registry
 
     registry = Registry()
     action = args.models_command
@@ -81,7 +82,9 @@ def run(args: argparse.Namespace) -> int:
         _say(args, {"active": card.ref, "task": card.task}, f"{card.ref} is now the active {card.task} model")
         return 0
     if action == "import":
-        card = registry.import_model(args.file)
+        from medgui.core.ml.modelio import check_model_safe  # TensorFlow: only for an import
+
+        card = registry.import_model(args.file, check_model=check_model_safe)
         _say(args, {"imported": card.ref, "path": str(card.path)}, card.ref)
         return 0
     if action == "export":

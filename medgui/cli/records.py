@@ -9,6 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from medgui.core.errors import RecordStoreError
+from medgui.core.fileio import check_regular
 from medgui.core.records import transfer as record_io
 from medgui.core.records.store import RecordStore
 
@@ -48,10 +49,25 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     lst.set_defaults(handler=run_list)
 
 
-def run_import(args: argparse.Namespace) -> int:
-    missing = [str(p) for p in args.files if not p.is_file()]
+def _check_inputs(files: list[Path]) -> None:
+    """Refuse at once what cannot be imported: missing paths, folders, pipes, devices."""
+    missing, other = [], []
+    for path in files:
+        try:
+            check_regular(path)
+        except FileNotFoundError:
+            missing.append(str(path))
+        except OSError as exc:  # a folder, a named pipe, a device, no permission
+            other.append(f"{path}: {exc.strerror or exc}")
     if missing:
         raise RecordStoreError(f"no such file: {', '.join(missing)}")
+    if other:
+        raise RecordStoreError(f"cannot import {'; '.join(other)}. Import saved .txt or "
+                               ".csv files; nothing was imported")
+
+
+def run_import(args: argparse.Namespace) -> int:
+    _check_inputs(args.files)
     with RecordStore() as store:
         ids = record_io.import_files(store, args.files, args.patient)
     print(f"imported {len(ids)} record(s) into {store.path}", file=sys.stderr)

@@ -2,8 +2,12 @@
 
 stdout carries the results (a table, or one JSON object per line with ``--json``, the
 same shape as ``classify-image``: ``path``, ``label``, ``probabilities`` with every
-class, ``model``; plus ``reliable``, ``reason`` and ``top``). A file that cannot be
-read (missing, not UTF-8, empty) gives ``{"path", "error"}``.
+class, ``model``; plus ``reliable``, ``reason`` and ``top``; plus ``warnings`` when
+there is something to say, e.g. that a text longer than ``MAX_TEXT_CHARS`` (100,000
+characters) was cut: only that much is read, the model uses its first few hundred
+words anyway). A file that cannot be read (missing, not a regular file, not text in
+a known encoding, empty) gives ``{"path", "error"}``. A named pipe or device is
+refused at once, never waited on; ``-`` reads standard input.
 
 Exit status: 0 when every input got a result, 1 when any failed, 2 for usage errors.
 "Cannot classify reliably" (too short, mostly unknown words) *is* a result: the
@@ -17,10 +21,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from medgui.cli.output import finish, public_result
+from medgui.core.fileio import (
+    NotRegularFileError,
+    TextFile,
+    TextFileError,
+    read_text,
+    read_text_from,
+)
+from medgui.core.text.tokens import MAX_TEXT_CHARS, truncation_warning
 
 STDIN = "-"
 
@@ -29,33 +40,49 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "classify-text",
         help="classify clinical text files with the text model",
-        description="Classify clinical texts (UTF-8 text files; '-' reads standard input) by "
+        description="Classify clinical texts (text files; '-' reads standard input) by "
         "medical specialty. Decision support only: not a diagnosis.",
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text file, or - for standard input")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="text file (UTF-8, UTF-16/32 with a byte order mark, or Chinese GB18030), "
+                   "or - for standard input; only the first 100,000 characters are read")
     p.add_argument("--json", action="store_true", help="one JSON object per input per line")
     p.add_argument("--model", metavar="NAME@VERSION", help="model to use (default: the active text model)")
     p.add_argument("--top-k", type=int, default=3, metavar="K", help="labels listed in 'top' (default 3)")
     p.set_defaults(handler=run)
 
 
-def read_input(name: str) -> str:
-    """The text of ``name`` (``-``: stdin); ``ValueError`` with a readable reason."""
+def read_input(name: str) -> TextFile:
+    """The text of ``name`` (``-``: stdin), at most ``MAX_TEXT_CHARS`` of it;
+    ``ValueError`` with a readable reason."""
     try:
-        data = sys.stdin.buffer.read() if name == STDIN else Path(name).read_bytes()
+        if name == STDIN:
+            return read_text_from(sys.stdin.buffer, MAX_TEXT_CHARS)
+        return read_text(name, MAX_TEXT_CHARS)
     except FileNotFoundError:
         raise ValueError("no such file") from None
     except IsADirectoryError:
         raise ValueError("is a folder, not a text file") from None
+    except NotRegularFileError as exc:
+        raise ValueError(f"{exc.strerror}; give a saved text file, or - for standard input") from None
     except OSError as exc:
         raise ValueError(f"cannot be read ({exc.strerror or exc})") from None
+    except TextFileError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def classify_input(clf: Any, name: str, top_k: int) -> dict[str, Any]:
+    """One input's result (or ``{"path", "error"}``), warnings included."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"is not UTF-8 text (byte {exc.start}); save it as UTF-8 and retry") from None
-    if not text.strip():
-        raise ValueError("is empty")
-    return text
+        note = read_input(name)
+    except ValueError as exc:
+        return {"path": name, "error": f"{name}: {exc}"}
+    result: dict[str, Any] = {"path": name, **clf.classify(note.text, top_k=top_k, explain=False)}
+    warnings = list(result.get("warnings") or [])
+    if note.truncated and truncation_warning() not in warnings:
+        warnings.insert(0, truncation_warning())
+    result["warnings"] = warnings
+    return result
 
 
 def run(args: argparse.Namespace) -> int:
@@ -75,12 +102,10 @@ def run(args: argparse.Namespace) -> int:
     if not args.json:
         print(f"{'label':<30}  {'p':>6}  path")
     for name in args.files:
-        try:
-            result: dict[str, Any] = {"path": name, **clf.classify(read_input(name), top_k=args.top_k, explain=False)}
-        except ValueError as exc:
-            result = {"path": name, "error": f"{name}: {exc}"}
+        result = classify_input(clf, name, args.top_k)
         failed += "error" in result
-        print(json.dumps(public_result(result, "reliable", "reason", "top"), ensure_ascii=False) if args.json else _row(result), flush=True)
+        extra = ["reliable", "reason", "top", *(["warnings"] if result.get("warnings") else [])]
+        print(json.dumps(public_result(result, *extra), ensure_ascii=False) if args.json else _row(result), flush=True)
     return finish("classify-text", failed, len(args.files), clf.card.ref, args.json)
 
 
@@ -89,4 +114,5 @@ def _row(result: dict[str, Any]) -> str:
         return f"{'ERROR':<30}  {'':>6}  {result['error']}"
     best, p = result["top"][0]
     label = result["label"] or f"(unreliable) {best}"
-    return f"{label:<30}  {p:>6.3f}  {result['path']}"
+    warnings = "; ".join(result.get("warnings") or [])
+    return f"{label:<30}  {p:>6.3f}  {result['path']}" + (f"  ({warnings})" if warnings else "")

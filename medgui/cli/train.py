@@ -18,6 +18,17 @@ from pathlib import Path
 from typing import Any
 
 from medgui.cli.progress import ProgressBar
+from medgui.core.errors import TrainingError
+from medgui.core.training.config import (
+    DEFAULT_ARCHITECTURE,
+    IMBALANCE,
+    STRATEGIES,
+    TASKS,
+    TrainingConfig,
+)
+
+# Every option's default is TrainingConfig's: the wizard starts from the same values.
+_D = TrainingConfig(task="image", data="")
 
 
 def add_parsers(subparsers: argparse._SubParsersAction) -> None:
@@ -26,32 +37,37 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
         description="Train a classifier on a folder with one sub-folder per class (images, or "
         ".txt files) or, for text, a CSV/TSV table. The test split is never trained on; the "
         "registered NAME@VERSION is the last line of stdout.")
-    p.add_argument("--task", required=True, choices=("image", "text"))
+    p.add_argument("--task", required=True, choices=TASKS)
     p.add_argument("--data", required=True, metavar="PATH", help="dataset folder, or CSV/TSV for text")
     p.add_argument("--text-column", metavar="C", help="table column holding the text")
     p.add_argument("--label-column", metavar="L", help="table column holding the label")
     p.add_argument("--name", help="model name in the registry (default: task-folder)")
     p.add_argument("--notes", default="", help="free text stored in the model card")
-    p.add_argument("--arch", default="", help="architecture (default: compact_cnn / bilstm)")
-    p.add_argument("--epochs", type=int, default=20)
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--lr", type=float, default=1e-3, help="learning rate (default 0.001)")
-    p.add_argument("--dropout", type=float, default=0.3)
-    p.add_argument("--weight-decay", type=float, default=1e-4)
-    p.add_argument("--patience", type=int, default=4, help="early-stopping patience in epochs")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--val", type=float, default=0.15, metavar="F", help="validation fraction")
-    p.add_argument("--test", type=float, default=0.15, metavar="F", help="test fraction")
+    p.add_argument("--arch", default=_D.architecture, help="architecture (default: "
+                   + " / ".join(DEFAULT_ARCHITECTURE.values()) + ")")
+    p.add_argument("--epochs", type=int, default=_D.epochs)
+    p.add_argument("--batch-size", type=int, default=_D.batch_size)
+    p.add_argument("--lr", type=float, default=_D.learning_rate, help=f"learning rate (default {_D.learning_rate:g})")
+    p.add_argument("--dropout", type=float, default=_D.dropout)
+    p.add_argument("--weight-decay", type=float, default=_D.weight_decay, help="AdamW weight decay")
+    p.add_argument("--patience", type=int, default=_D.patience, help="early-stopping patience in epochs")
+    p.add_argument("--no-restore-best", action="store_true",
+                   help="keep the last epoch's weights instead of the best validation epoch's")
+    p.add_argument("--seed", type=int, default=_D.seed)
+    p.add_argument("--val", type=float, default=_D.val_fraction, metavar="F", help="validation fraction")
+    p.add_argument("--test", type=float, default=_D.test_fraction, metavar="F", help="test fraction")
+    p.add_argument("--min-sensitivity", type=float, default=_D.min_sensitivity, metavar="S",
+                   help="two classes: the threshold keeps at least this validation sensitivity")
     p.add_argument("--group-pattern", metavar="RE",
                    help=r"regex naming the patient in file names, e.g. '(person\d+)_'")
-    p.add_argument("--imbalance", choices=("weights", "oversample", "none"), default="weights")
+    p.add_argument("--imbalance", choices=IMBALANCE, default=_D.imbalance)
     p.add_argument("--no-augment", action="store_true", help="no image augmentation")
     p.add_argument("--horizontal-flip", action="store_true", help="add horizontal flips (moves the heart!)")
-    p.add_argument("--image-size", type=int, default=224, help="model input side in pixels")
-    p.add_argument("--vocab-size", type=int, default=10000)
-    p.add_argument("--seq-len", type=int, default=100)
-    p.add_argument("--kfold", type=int, default=0, metavar="K", help="K-fold cross-validation (0 = off)")
-    p.add_argument("--strategy", choices=("default", "mirrored", "multiworker"), default="default",
+    p.add_argument("--image-size", type=int, default=_D.image_size, help="model input side in pixels")
+    p.add_argument("--vocab-size", type=int, default=_D.vocab_size)
+    p.add_argument("--seq-len", type=int, default=_D.seq_len)
+    p.add_argument("--kfold", type=int, default=_D.kfold, metavar="K", help="K-fold cross-validation (0 = off)")
+    p.add_argument("--strategy", choices=STRATEGIES, default=_D.strategy,
                    help="tf.distribute strategy; multiworker reads TF_CONFIG")
     p.add_argument("--positive-class", help="two classes: the one sensitivity refers to")
     p.add_argument("--exclude-class", action="append", default=[], metavar="C",
@@ -116,17 +132,12 @@ def _default_name(task: str, data: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{task}-{stem}").strip("-.") or task
 
 
-def run_train(args: argparse.Namespace) -> int:
-    from medgui.core.ml.service import configure_environment
-
-    configure_environment()
-    from medgui.core.ml.train import TrainingConfig, register_outcome, run_training, scan_data
-
-    fractions = (1.0 - args.val - args.test, args.val, args.test)
+def config_from_args(args: argparse.Namespace) -> TrainingConfig:
+    """The ``TrainingConfig`` that ``medgui train``'s options describe (raises ``TrainingError``)."""
+    # Rounded so that --val/--test given as printed reproduce the stored fractions exactly.
+    fractions = (round(1.0 - args.val - args.test, 10), args.val, args.test)
     if min(fractions) <= 0:
-        print("medgui train: error: --val and --test must be positive and sum to less than 1",
-              file=sys.stderr)
-        return 2
+        raise TrainingError("--val and --test must be positive and sum to less than 1")
     config = TrainingConfig(
         task=args.task, data=args.data, name=args.name or _default_name(args.task, args.data),
         notes=args.notes, text_column=args.text_column, label_column=args.label_column,
@@ -135,10 +146,55 @@ def run_train(args: argparse.Namespace) -> int:
         seed=args.seed, imbalance=args.imbalance, augment=not args.no_augment,
         horizontal_flip=args.horizontal_flip, architecture=args.arch, epochs=args.epochs,
         batch_size=args.batch_size, learning_rate=args.lr, dropout=args.dropout,
-        weight_decay=args.weight_decay, patience=args.patience, kfold=args.kfold,
-        image_size=args.image_size, vocab_size=args.vocab_size, seq_len=args.seq_len,
-        strategy=args.strategy, positive_class=args.positive_class)
+        weight_decay=args.weight_decay, patience=args.patience, restore_best=not args.no_restore_best,
+        kfold=args.kfold, image_size=args.image_size, vocab_size=args.vocab_size, seq_len=args.seq_len,
+        strategy=args.strategy, positive_class=args.positive_class, min_sensitivity=args.min_sensitivity)
     config.check()
+    return config
+
+
+# TrainingConfig field -> ``medgui train`` option, for the fields that take a value.
+_OPTIONS = {
+    "task": "--task", "data": "--data", "name": "--name", "notes": "--notes",
+    "text_column": "--text-column", "label_column": "--label-column", "group_pattern": "--group-pattern",
+    "val_fraction": "--val", "test_fraction": "--test", "seed": "--seed", "imbalance": "--imbalance",
+    "architecture": "--arch", "epochs": "--epochs", "batch_size": "--batch-size", "learning_rate": "--lr",
+    "dropout": "--dropout", "weight_decay": "--weight-decay", "patience": "--patience", "kfold": "--kfold",
+    "image_size": "--image-size", "vocab_size": "--vocab-size", "seq_len": "--seq-len",
+    "strategy": "--strategy", "positive_class": "--positive-class", "min_sensitivity": "--min-sensitivity",
+}
+
+
+def command_line(config: TrainingConfig) -> list[str]:
+    """The ``medgui train`` arguments that rebuild ``config`` (options at their default are left out).
+
+    A script that trains a shipped model records this in the card, so the card says how
+    to reproduce it with the same recipe.
+    """
+    default = TrainingConfig(task=config.task, data=config.data)
+    argv = ["train", "--task", config.task, "--data", config.data]
+    for field, option in _OPTIONS.items():
+        value = getattr(config, field)
+        if field not in ("task", "data") and value != getattr(default, field) and value is not None:
+            argv += [option, str(value)]
+    argv += [arg for c in config.exclude_classes for arg in ("--exclude-class", c)]
+    argv += ["--no-augment"] if not config.augment else []
+    argv += ["--horizontal-flip"] if config.horizontal_flip else []
+    argv += ["--no-restore-best"] if not config.restore_best else []
+    return argv
+
+
+def run_train(args: argparse.Namespace) -> int:
+    try:
+        config = config_from_args(args)
+    except TrainingError as exc:
+        print(f"medgui train: error: {exc}", file=sys.stderr)
+        return 2
+    from medgui.core.ml.service import configure_environment
+
+    configure_environment()
+    from medgui.core.ml.train import register_outcome, run_training, scan_data
+
     progress = _Progress(args.no_progress)
     scan = scan_data(config, progress)
     progress.close()

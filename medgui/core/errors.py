@@ -1,13 +1,17 @@
 """Typed, expected failures with a message a clinician can act on.
 
 Every error names what failed, which file (when there is one) and what to do next.
-The UI shows ``str(error)`` in a dialog and ``error.details`` behind "Show details";
-the CLI prints ``str(error)`` on one line.
+The UI shows ``str(error)`` inline, where it happened; any other exception is unexpected
+and goes to a dialog with its traceback as the details. The CLI prints
+``str(error)`` on one line. ``describe`` turns either kind into the plain dict that
+crosses threads and processes.
 """
 
 from __future__ import annotations
 
+import traceback
 from pathlib import Path
+from typing import Any
 
 
 class MedguiError(Exception):
@@ -49,3 +53,23 @@ class TrainingError(MedguiError):
 
 class Cancelled(Exception):  # noqa: N818 - a state, not an error
     """Raised inside a long job when the user cancels it; never shown as an error."""
+
+
+def describe(exc: BaseException, where: str = "") -> dict[str, Any]:
+    """The one exception-to-payload function: ``{"type", "message", "details", "expected"}``.
+
+    A ``MedguiError`` is expected: its message is for the user as it stands. Anything
+    else is a defect and carries its traceback as the details. ``where`` names the place
+    an unexpected error happened ("the analysis process"). Plain types only, so the dict
+    crosses a ``multiprocessing`` pipe.
+    """
+    if isinstance(exc, MedguiError):
+        return {"type": type(exc).__name__, "message": str(exc), "details": exc.details,
+                "expected": True}
+    place = f" in {where}" if where else ""
+    return {
+        "type": type(exc).__name__,
+        "message": f"Unexpected error{place}: {type(exc).__name__}: {exc}",
+        "details": "".join(traceback.format_exception(exc)),
+        "expected": False,
+    }

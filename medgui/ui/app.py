@@ -16,12 +16,12 @@ import traceback
 from types import TracebackType
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from medgui import __version__
-from medgui.ui.errors import report_error
+from medgui.ui.errors import error_dialog, report_error
 from medgui.ui.main_window import MainWindow
-from medgui.workers.jobs import ThreadRunner
+from medgui.workers.jobs import JobError, ThreadRunner, set_error_reporter
 from medgui.workers.ml_service import MLService
 
 PROBE_ENV = "MEDGUI_STARTUP_PROBE"
@@ -29,20 +29,20 @@ PROBE_PREFIX = "medgui-startup-probe"
 
 
 class ExceptionRelay(QObject):
-    """Routes uncaught exceptions from any thread to a dialog on the GUI thread."""
+    """Routes uncaught exceptions from any thread, and worker errors nobody handled, to the
+    one unexpected-error reporter on the GUI thread."""
 
     sig_exception = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.sig_exception.connect(self._show)
-        self._open: list[QMessageBox] = []
 
     def _show(self, exc: BaseException) -> None:
-        box = report_error(QApplication.activeWindow(), "Internal error", exc)
-        # A dialog without a parent window lives only as long as a Python reference.
-        self._open.append(box)
-        box.finished.connect(lambda _result, b=box: self._open.remove(b))
+        error_dialog(QApplication.activeWindow(), "Internal error", exc)  # already on stderr
+
+    def report_job_error(self, title: str, error: JobError) -> None:
+        report_error(QApplication.activeWindow(), title, error)
 
     def excepthook(
         self, etype: type[BaseException], value: BaseException, tb: TracebackType | None
@@ -62,10 +62,12 @@ class ExceptionRelay(QObject):
 
 
 def install_exception_hooks(app: QApplication) -> ExceptionRelay:
-    """Install ``sys.excepthook`` and ``threading.excepthook`` that show a dialog."""
+    """Install ``sys.excepthook``, ``threading.excepthook`` and the workers' reporter of
+    unhandled job errors, all of which log and show a dialog."""
     relay = ExceptionRelay(app)
     sys.excepthook = relay.excepthook
     threading.excepthook = relay.thread_excepthook
+    set_error_reporter(relay.report_job_error)
     return relay
 
 

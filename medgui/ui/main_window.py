@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
         return [str(v) for v in (value or [])]
 
     def add_recent(self, path: str) -> None:
+        path = str(Path(path).resolve())  # as typed, a relative path breaks from another folder
         files = [path] + [p for p in self.recent_files() if p != path]
         settings().setValue("recent/files", files[:MAX_RECENT])
         self._rebuild_recent_menu()
@@ -302,9 +303,33 @@ def _local_files(mime: Any) -> list[str]:
     return [u.toLocalFile() for u in mime.urls() if u.isLocalFile() and u.toLocalFile()]
 
 
-if __name__ == "__main__":
+def main() -> int:
+    """Run the window alone on a temporary record database with the sample records and
+    image (``python -m medgui`` is the application, with its start-up order and hooks)."""
     import sys
+    import tempfile
 
-    from medgui.ui.app import run_app
+    from PySide6.QtWidgets import QApplication
 
-    sys.exit(run_app(sys.argv[1:]))
+    from medgui.core.imaging.loader import is_probably_image
+    from medgui.core.records import transfer
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    store = RecordStore(Path(tempfile.mkdtemp(prefix="medgui-window-")) / "records.sqlite3")
+    if (paths.SAMPLES / "records.csv").is_file():
+        transfer.import_files(store, [paths.SAMPLES / "records.csv"])
+    ml, runner = MLService(), ThreadRunner()
+    window = MainWindow(ml, runner, store=store)
+    window.show()
+    images = sorted(p for p in paths.SAMPLES.glob("*") if p.is_file() and is_probably_image(p))
+    if len(sys.argv) > 1 or images:
+        window.open_image(sys.argv[1] if len(sys.argv) > 1 else images[0])
+    code = app.exec()
+    ml.shutdown()
+    runner.wait()
+    store.close()
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

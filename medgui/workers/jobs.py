@@ -1,44 +1,78 @@
-"""One background job as seen by the GUI, and a thread runner for non-TensorFlow work.
+"""The one worker engine: a background job as the GUI sees it, a thread runner, and
+"latest request wins".
 
 A ``Job`` has the signals every long task in medgui has: ``sig_started``,
 ``sig_progress(dict)``, ``sig_result(object)``, ``sig_errored(JobError)``,
 ``sig_cancelled`` and ``sig_finished``; ``sig_finished`` always fires, last.
-Cancellation is cooperative and is not an error.
+Cancellation is cooperative and is not an error. The same ``Job`` reports work run on
+the ``ThreadRunner`` here and work run in a spawned process by ``MLService``
+(``ml_service``), so views handle both alike.
+
+Why not superqt's ``create_worker``: its workers run in threads of this process only,
+while half of medgui's jobs run in another process and must look the same to a view;
+its function workers cannot be cancelled cooperatively (``quit`` stops generators
+only). One small ``QRunnable`` and one ``dispatch`` serve both.
+
+An error that no ``sig_errored`` handler takes is never dropped: it goes to
+``report_unhandled``, which logs it and hands it to the reporter the application
+installed (``set_error_reporter``; the app shows a dialog with the details).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QMetaMethod, QObject, QRunnable, QThreadPool, Signal
 
-from medgui.core.errors import Cancelled, MedguiError
+from medgui.core.errors import Cancelled, describe
+
+log = logging.getLogger("medgui.workers")
 
 
 @dataclass(frozen=True)
 class JobError:
-    """What went wrong, for a dialog: a one-line message and the technical details."""
+    """What went wrong: a one-line message for the user and the technical details.
+
+    ``expected`` is true for a ``MedguiError`` (shown inline where it happened), false
+    for anything else (a defect: shown in a dialog with the details).
+    """
 
     type: str
     message: str
     details: str = ""
+    expected: bool = False
 
     @classmethod
-    def from_exception(cls, exc: BaseException) -> JobError:
-        if isinstance(exc, MedguiError):
-            return cls(type(exc).__name__, str(exc), exc.details)
-        return cls(
-            type(exc).__name__,
-            f"Unexpected error: {type(exc).__name__}: {exc}",
-            "".join(traceback.format_exception(exc)),
-        )
+    def from_exception(cls, exc: BaseException, where: str = "") -> JobError:
+        return cls(**describe(exc, where))
+
+
+ErrorReporter = Callable[[str, JobError], None]
+_reporter: ErrorReporter | None = None
+
+
+def set_error_reporter(reporter: ErrorReporter | None) -> ErrorReporter | None:
+    """Install the function that shows unhandled job errors; returns the previous one."""
+    global _reporter
+    previous, _reporter = _reporter, reporter
+    return previous
+
+
+def report_unhandled(title: str, error: JobError) -> None:
+    """Report a failure no handler took: through the installed reporter, else the log."""
+    if _reporter is not None:
+        _reporter(title, error)
+    else:
+        log.error("%s: %s%s", title, error.message, f"\n{error.details}" if error.details else "")
 
 
 class Job(QObject):
+    """One background job; ``cancel()`` asks it to stop (it then ends ``sig_cancelled``)."""
+
     sig_started = Signal()
     sig_progress = Signal(object)
     sig_result = Signal(object)
@@ -59,6 +93,72 @@ class Job(QObject):
         if not self.done and not self.cancel_requested:
             self.cancel_requested = True
             self._canceller(self)
+
+    def has_error_handler(self) -> bool:
+        return self.isSignalConnected(QMetaMethod.fromSignal(self.sig_errored))
+
+
+def dispatch(job: Job, event: str, data: Any) -> None:
+    """Turn a runner event (``started``, ``progress``, ``result``, ``error``,
+    ``cancelled``, ``finished``) into the matching ``Job`` signal.
+
+    A job whose cancel was asked delivers neither its result nor its error: a superseded
+    request is of no interest any more, whatever became of it.
+    """
+    if job.done:
+        return
+    if event == "started":
+        job.sig_started.emit()
+    elif event == "progress":
+        job.sig_progress.emit(data)
+    elif event == "result" and not job.cancel_requested:
+        job.sig_result.emit(data)
+    elif event == "error" and not job.cancel_requested:
+        error = data if isinstance(data, JobError) else JobError(**data)
+        if job.has_error_handler():
+            job.sig_errored.emit(error)
+        else:
+            report_unhandled(f"Background task '{job.kind}' failed", error)
+    elif event in ("result", "error", "cancelled"):
+        if event == "error":
+            log.debug("cancelled job %s (%s) also failed: %s", job.id, job.kind, data)
+        job.sig_cancelled.emit()
+    elif event == "finished":
+        job.done = True
+        job.sig_finished.emit()
+
+
+class Latest:
+    """Latest request wins, for one stream of interactive requests (Qt's mandelbrot example).
+
+    ``replace(job)`` cancels the job held before, which then ends with ``sig_cancelled``
+    and never delivers its result or error, and holds ``job`` until it finishes::
+
+        job = self.loads.replace(self.runner.submit(load, kind="load"))
+    """
+
+    def __init__(self) -> None:
+        self.current: Job | None = None
+
+    def replace(self, job: Job) -> Job:
+        self.cancel()
+        self.current = job
+        # Connected before the caller's handlers, so they see the job released.
+        job.sig_finished.connect(lambda j=job: self._release(j))
+        return job
+
+    def cancel(self) -> None:
+        """Cancel the job in flight, if any."""
+        if self.current is not None:
+            self.current.cancel()
+
+    @property
+    def busy(self) -> bool:
+        return self.current is not None
+
+    def _release(self, job: Job) -> None:
+        if self.current is job:
+            self.current = None
 
 
 class _Relay(QObject):
@@ -90,33 +190,11 @@ class _Runnable(QRunnable):
             emit("finished", None)
 
 
-def dispatch(job: Job, event: str, data: Any) -> None:
-    """Turn a runner event into the matching ``Job`` signal."""
-    if job.done:
-        return
-    if event == "started":
-        job.sig_started.emit()
-    elif event == "progress":
-        job.sig_progress.emit(data)
-    elif event == "result":
-        if job.cancel_requested:
-            job.sig_cancelled.emit()  # a superseded or cancelled job delivers nothing
-        else:
-            job.sig_result.emit(data)
-    elif event == "error":
-        job.sig_errored.emit(data if isinstance(data, JobError) else JobError(**data))
-    elif event == "cancelled":
-        job.sig_cancelled.emit()
-    elif event == "finished":
-        job.done = True
-        job.sig_finished.emit()
-
-
 class ThreadRunner(QObject):
     """Runs plain-Python core functions (image decoding, dataset scans) in a thread pool.
 
-    ``fn`` is called as ``fn(progress, cancelled)``. With a ``channel``, a new job
-    supersedes the one still running on that channel (latest request wins).
+    ``fn`` is called as ``fn(progress, cancelled)``: ``progress(dict)`` reports,
+    ``cancelled()`` says whether to stop (raise ``Cancelled`` or return early).
     """
 
     def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
@@ -124,34 +202,22 @@ class ThreadRunner(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
         self._next_id = 0
-        self._channels: dict[str, Job] = {}
-        self._flags: dict[int, threading.Event] = {}
         self._keep: dict[int, tuple[Job, _Relay]] = {}
 
-    def submit(self, fn: Callable[..., Any], kind: str = "task", channel: str | None = None) -> Job:
+    def submit(self, fn: Callable[..., Any], kind: str = "task") -> Job:
         self._next_id += 1
         flag = threading.Event()
         job = Job(self._next_id, kind, lambda j: flag.set())
         relay = _Relay()
         relay.sig_event.connect(lambda event, data, j=job: self._on_event(j, event, data))
-        self._flags[job.id] = flag
-        self._keep[job.id] = (job, relay)
-        if channel:
-            previous = self._channels.get(channel)
-            if previous is not None:
-                previous.cancel()
-            self._channels[channel] = job
+        self._keep[job.id] = (job, relay)  # alive until it finishes
         self.pool.start(_Runnable(fn, relay, flag))
         return job
 
     def _on_event(self, job: Job, event: str, data: Any) -> None:
         dispatch(job, event, data)
         if event == "finished":
-            self._flags.pop(job.id, None)
             self._keep.pop(job.id, None)
-            for channel, current in list(self._channels.items()):
-                if current is job:
-                    del self._channels[channel]
 
     def wait(self, msecs: int = 30000) -> bool:
         return self.pool.waitForDone(msecs)

@@ -10,7 +10,8 @@ import pytest
 keras = pytest.importorskip("keras")
 
 from medgui.cli import main  # noqa: E402
-from medgui.core.models.registry import ModelCard, Registry, sha256_file  # noqa: E402
+from medgui.core.models.card import ModelCard, sha256_file  # noqa: E402
+from medgui.core.models.registry import Registry  # noqa: E402
 
 
 @pytest.fixture(scope="module")

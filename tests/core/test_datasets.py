@@ -9,15 +9,13 @@ import pytest
 from medgui.core.errors import Cancelled, DatasetError
 from medgui.core.training import datasets
 from medgui.core.training.datasets import (
-    class_weights,
     fingerprint,
     group_of,
-    oversample,
     scan_folder,
     scan_table,
-    split_items,
     table_columns,
 )
+from medgui.core.training.splits import class_weights, oversample, split_items
 from tests.dataset_factory import image_folder, text_folder, text_table, write_image
 
 

@@ -7,10 +7,10 @@ import pytest
 from sklearn.metrics import f1_score, roc_auc_score
 
 from medgui.core.training.metrics import (
+    choose_threshold,
     evaluate_probabilities,
     operating_point,
     summarize_folds,
-    youden_threshold,
 )
 
 
@@ -70,9 +70,9 @@ def test_multiclass_macro_f1_and_confusion():
     assert "sensitivity" not in m and m["auc"] == pytest.approx(roc_auc_score(y, probs, multi_class="ovr"))
 
 
-def test_youden_threshold_and_operating_point_agree_with_evaluation():
+def test_threshold_and_operating_point_agree_with_evaluation():
     y, probs = _binary_case(seed=5)
-    t = youden_threshold(y, probs, ["a", "b"])
+    t = choose_threshold(y, probs, ["a", "b"], min_sensitivity=0.0)
     assert 0.2 < t < 0.8
     m = evaluate_probabilities(y, probs, ["a", "b"], n_bootstrap=0)
     for threshold in (t, 0.3, 0.5, 0.77):
@@ -81,7 +81,25 @@ def test_youden_threshold_and_operating_point_agree_with_evaluation():
         assert point["sensitivity"] == pytest.approx(direct["sensitivity"])
         assert point["specificity"] == pytest.approx(direct["specificity"])
     assert operating_point(m["roc"], 1.5) == {"threshold": 1.5, "sensitivity": 0.0, "specificity": 1.0}
-    assert youden_threshold([1, 1], [[0.2, 0.8], [0.1, 0.9]], ["a", "b"]) == 0.5
+    assert choose_threshold([1, 1], [[0.2, 0.8], [0.1, 0.9]], ["a", "b"], min_sensitivity=0.93) == 0.5
+
+
+def test_threshold_rule_is_youden_lowered_to_keep_the_minimum_sensitivity():
+    y = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    p_pos = np.array([0.1, 0.2, 0.5, 0.6, 0.4, 0.7, 0.8, 0.9])
+    probs = np.stack([1 - p_pos, p_pos], axis=1)
+    # Youden's optimum is 0.7 (sensitivity 0.75, specificity 1.0; J 0.75 against 0.5 at 0.4) ...
+    assert choose_threshold(y, probs, ["neg", "pos"], min_sensitivity=0.5) == pytest.approx(0.7)
+    # ... lowered to the highest threshold that keeps every positive: 0.4.
+    t = choose_threshold(y, probs, ["neg", "pos"], min_sensitivity=1.0)
+    assert t == pytest.approx(0.4)
+    m = evaluate_probabilities(y, probs, ["neg", "pos"], threshold=t, n_bootstrap=0)
+    assert m["sensitivity"] == 1.0 and m["specificity"] == 0.5 and m["accuracy"] == 6 / 8
+    assert m["auc"] == pytest.approx(14 / 16)
+    assert m["confusion_matrix"] == [[2, 2], [0, 4]]
+    # The positive class can be the first one.
+    names = ["pos" if v else "neg" for v in y]
+    assert choose_threshold(names, probs[:, ::-1], ["pos", "neg"], "pos", min_sensitivity=1.0) == pytest.approx(0.4)
 
 
 def test_summarize_folds_reports_mean_and_spread():

@@ -71,13 +71,13 @@ def test_csv_without_body_column_is_rejected(tmp_path):
 def test_text_files_import_title_from_stem_and_encodings(tmp_path, store):
     utf8 = tmp_path / "Discharge note.txt"
     utf8.write_text("Patient 患者 stable.\r\nGo home.\n", encoding="utf-8")
-    legacy = tmp_path / "old.txt"
-    legacy.write_bytes("Café – naïve".encode("cp1252"))
-    ids = record_io.import_files(store, [utf8, legacy], patient_ref="P-3")
+    utf16 = tmp_path / "utf16.txt"
+    utf16.write_text("Café – naïve 患者", encoding="utf-16")  # with a byte order mark
+    ids = record_io.import_files(store, [utf8, utf16], patient_ref="P-3")
     first, second = (store.get(i) for i in ids)
     assert (first.title, first.body, first.patient_ref) == (
         "Discharge note", "Patient 患者 stable.\nGo home.", "P-3")
-    assert second.body == "Café – naïve"
+    assert second.body == "Café – naïve 患者"
 
 
 def test_import_is_all_or_nothing_when_a_file_is_bad(tmp_path, store):

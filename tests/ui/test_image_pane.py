@@ -9,6 +9,7 @@ from PySide6.QtCore import QPointF
 from medgui.ui.imaging.image_pane import ImagePane
 from medgui.ui.imaging.prediction_panel import NOTICE, PredictionPanel
 from medgui.ui.imaging.tag_table import MASK
+from medgui.ui.style import ERROR_STYLE
 from medgui.workers.jobs import ThreadRunner
 from medgui.workers.ml_service import MLService
 from tests.core.dicom_factory import write_dicom
@@ -41,7 +42,7 @@ def open_and_wait(qtbot, pane: ImagePane, path: Path, frame: int = 0) -> None:
     pane.open_path(path, frame)
     qtbot.waitUntil(
         lambda: pane.image is not None and pane.image.path == path and pane.image.frame == frame
-        and pane._load_job is None,
+        and not pane.loads.busy,
         timeout=15000,
     )
 
@@ -114,7 +115,7 @@ def test_multi_frame_shows_a_frame_selector(qtbot, pane, tmp_path):
     assert pane.frame_spin.maximum() == 3 and pane.frame_spin.value() == 1
     assert pane.view.pixels[0, 0] == 100
     pane.frame_spin.setValue(3)
-    qtbot.waitUntil(lambda: pane.image.frame == 2 and pane._load_job is None, timeout=15000)
+    qtbot.waitUntil(lambda: pane.image.frame == 2 and not pane.loads.busy, timeout=15000)
     assert pane.view.pixels[0, 0] == 300
     assert pane.frame_slider.value() == 3
 
@@ -128,14 +129,16 @@ def test_bad_file_shows_an_error_and_the_pane_keeps_working(qtbot, pane, tmp_pat
     open_and_wait(qtbot, pane, good)
     bad = tmp_path / name
     bad.write_bytes(content)
-    pane.open_path(bad)
-    qtbot.waitUntil(lambda: bool(error_dialogs()), timeout=15000)
-    box = error_dialogs()[0]
-    assert name in box.text() and reason in box.text()
+    with qtbot.waitSignal(pane.open_path(bad).sig_finished, timeout=15000):
+        pass
+    # Expected: said once, inline under the image's name, in the error style; no dialog.
+    assert pane.load_error.isVisibleTo(pane)
+    assert name in pane.load_error.text() and reason in pane.load_error.text()
+    assert pane.load_error.styleSheet() == ERROR_STYLE
+    assert error_dialogs() == []
+    assert pane.last_error.type == "ImageLoadError" and pane.last_error.expected
     assert pane.image.path == good  # the previous image stays on screen
     assert pane.file_label.text() == "good.png"
-    assert pane.load_error.isVisibleTo(pane) and name in pane.load_error.text()
-    close_dialogs()
     other = write_png(tmp_path / "other.png", gradient() // 2)
     open_and_wait(qtbot, pane, other)
     assert pane.file_label.text() == "other.png"

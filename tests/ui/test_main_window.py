@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox
 
 from medgui.ui.app import install_exception_hooks
 from medgui.ui.main_window import MainWindow
+from medgui.workers import jobs
 from medgui.workers.jobs import ThreadRunner
 from medgui.workers.ml_service import MLService
 from tests.ui.ui_helpers import close_dialogs, error_dialogs, gradient, stop_service, write_png
@@ -146,6 +147,7 @@ def test_geometry_is_restored(qtbot, tmp_path):
 def test_uncaught_errors_in_threads_reach_a_dialog(qtbot, monkeypatch):
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
     monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    monkeypatch.setattr(jobs, "_reporter", None)  # the workers' reporter, installed below
     install_exception_hooks(QApplication.instance())
     worker = threading.Thread(target=lambda: 1 / 0)
     worker.start()
@@ -197,7 +199,8 @@ TINY_MODEL = textwrap.dedent("""
     from pathlib import Path
     import keras
     from medgui.core.ml.image.cnn import build_image_model
-    from medgui.core.models.registry import ModelCard, Registry
+    from medgui.core.models.card import ModelCard
+    from medgui.core.models.registry import Registry
     keras.utils.set_random_seed(3)
     model = build_image_model("compact_cnn", 2, input_size=32, width=8, dropout=0.0)
     card = ModelCard(name="ui-tiny", task="image", classes=["NORMAL", "PNEUMONIA"],
@@ -234,8 +237,8 @@ def test_open_a_file_in_the_real_window_and_read_the_prediction(qtbot, tmp_path,
 
         path = write_png(tmp_path / "xray.png", (gradient(96, 96) * 1.3).astype(np.uint8))
         window.open_image(path)  # auto-classify is on by default
-        qtbot.waitUntil(lambda: pane._classify_job is not None, timeout=15000)
-        pane._classify_job.sig_result.connect(results.append)
+        qtbot.waitUntil(lambda: pane.readings.busy, timeout=15000)
+        pane.readings.current.sig_result.connect(results.append)
         qtbot.waitUntil(lambda: pane.prediction.result is not None, timeout=120000)
         result = results[0]
         assert result["path"] == str(path)
@@ -252,7 +255,7 @@ def test_open_a_file_in_the_real_window_and_read_the_prediction(qtbot, tmp_path,
         assert not panel.busy.isVisible()
         # The reading came from the analysis process, not this one (whether TensorFlow
         # is importable here depends on the other tests: see the subprocess tests above).
-        assert ml.running and ml._proc.pid != os.getpid()
+        assert ml.running and ml.pid() != os.getpid()
 
         # A newer request supersedes the one in flight; cancelling the last one leaves
         # the pane idle, without a reading and without an error.

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from medgui.core.models.registry import ModelCard, Registry
+from medgui.core.models.card import ModelCard
+from medgui.core.models.registry import Registry
+from medgui.ui.style import ERROR_STYLE
 from medgui.ui.training.model_manager import ModelManagerDialog
 from medgui.workers.jobs import ThreadRunner
 
@@ -91,7 +93,9 @@ def test_activate_marks_the_model_and_writes_the_registry(dialog, registry, qtbo
 def test_delete_asks_then_removes_and_refuses_builtins(dialog, registry, qtbot):
     dialog.select("default-cnn@1")
     assert not dialog.delete_button.isEnabled()
-    assert dialog.delete_selected() is None  # refused with an error dialog, nothing asked
+    assert dialog.delete_selected() is None  # refused inline, nothing asked
+    assert "default-cnn@1 is shipped with medgui" in dialog.status.text()
+    assert dialog.status.styleSheet() == ERROR_STYLE
     assert "default-cnn@1" in [c.ref for c in registry.list()]
 
     dialog.select("mine@1")
@@ -123,8 +127,11 @@ def test_export_writes_an_archive_with_the_card_and_files(dialog, tmp_path, qtbo
 
 
 @pytest.mark.slow
-def test_import_refuses_a_file_that_is_not_a_safe_model(dialog, registry, tmp_path, qtbot):
-    """The placeholder model.keras is no Keras model: the import is refused, nothing added."""
+def test_import_refuses_a_file_that_is_not_a_keras_model(dialog, registry, tmp_path, qtbot):
+    """The placeholder model.keras is no Keras model: the import is refused, nothing added.
+
+    (Refusing a real Keras model that carries code, a ``Lambda`` layer, is tested in
+    ``tests/core/ml/test_registry.py``.)"""
     from medgui.workers.ml_service import MLService
 
     dialog.select("mine@1")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressBar
 
 from medgui.core.records.store import RecordStore
 from medgui.ui.records.record_editor import RecordPane
+from medgui.ui.style import ERROR_STYLE
 from medgui.workers.jobs import ThreadRunner
 from medgui.workers.ml_service import MLService
 
@@ -122,15 +123,15 @@ def test_failed_save_keeps_text_and_tells_the_user(qtbot, make_pane):
     pane.body_edit.insertPlainText(pasted)
     qtbot.waitUntil(lambda: pane.save_status.text().startswith("Not saved:"), timeout=2500)
     assert "disk is full" in pane.save_status.text()
-    assert len(error_boxes(pane)) == 1
-    assert "could not save record" in error_boxes(pane)[0].text()
+    assert pane.save_status.styleSheet() == ERROR_STYLE
+    assert error_boxes(pane) == []  # expected: said next to the text, no dialog
     assert pane.body_edit.toPlainText() == "original" + pasted
     assert store.get(record_id).body == "original"
     # Leaving the record would lose the text: the pane stays on it.
     pane.browser.table.selectRow(titles(pane).index("Other"))
     assert pane.current.id == record_id
     assert pane.body_edit.toPlainText() == "original" + pasted
-    assert len(error_boxes(pane)) == 1  # reported once, not on every retry
+    assert error_boxes(pane) == []  # not on the retries either
     # Space is back: the retry saves it.
     conn.execute("PRAGMA max_page_count = 1073741823")
     assert pane.save() is True
@@ -213,7 +214,11 @@ def test_import_and_export_run_in_the_background(qtbot, make_pane, tmp_path):
     job = pane.import_files([bad])
     with qtbot.waitSignal(job.sig_finished, timeout=10000):
         pass
-    assert "no 'body' column" in error_boxes(pane)[-1].text()
+    # Expected: said under the list, in the error style, without a dialog.
+    assert pane.browser.status.text().startswith("Import failed: ")
+    assert "no 'body' column" in pane.browser.status.text()
+    assert pane.browser.status.styleSheet() == ERROR_STYLE
+    assert error_boxes(pane) == []
     assert len(store.records()) == 2
 
 

@@ -18,3 +18,24 @@ def sleep_steps(payload, progress, cancelled):
 
 def boom(payload, progress, cancelled):
     raise ImageLoadError("not an image", path="scan.png")
+
+
+def fail(payload, progress, cancelled):
+    raise ZeroDivisionError("a defect, not an expected failure")
+
+
+def train(payload, progress, cancelled):
+    """Stands in for a training job: sets a process-wide "global seed", then works."""
+    global GLOBAL_SEED
+    GLOBAL_SEED = payload["seed"]
+    return sleep_steps(payload, progress, cancelled)
+
+
+def read_global(payload, progress, cancelled):
+    """What a reading in the same process would inherit."""
+    import os
+
+    return {"seed": GLOBAL_SEED, "pid": os.getpid()}
+
+
+GLOBAL_SEED = None

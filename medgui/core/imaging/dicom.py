@@ -10,6 +10,7 @@ window from the header becomes the initial window, transformed the same way.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -180,10 +181,30 @@ def _stored_range(ds: Dataset, arr: np.ndarray) -> tuple[float, float]:
     return 0.0, float(2**bits - 1)
 
 
+@dataclass(frozen=True)
+class StoredValueMap:
+    """Maps a display value back to the value stored in the file (the read-out's "stored").
+
+    Undoes what :func:`to_display` did: the MONOCHROME1 inversion about the possible
+    range (``invert_about`` is ``lo + hi`` of that range, None when not inverted), then
+    the rescale slope/intercept.
+    """
+
+    slope: float
+    intercept: float
+    invert_about: float | None = None
+
+    def __call__(self, value: float) -> float:
+        modality = value if self.invert_about is None else self.invert_about - value
+        return (modality - self.intercept) / self.slope
+
+
 def to_display(ds: Dataset, arr: np.ndarray) -> dict[str, Any]:
     """Map stored grayscale values to display values; return XRayImage fields."""
     lo, hi = _stored_range(ds, arr)
     slope, intercept = _first(ds.get("RescaleSlope")), _first(ds.get("RescaleIntercept"))
+    # A Modality LUT Sequence is not invertible in general: no stored value for it.
+    rescale: tuple[float, float] | None = None
     if "ModalityLUTSequence" in ds and "RescaleSlope" not in ds:
         lut_arr = pydicom.pixels.apply_modality_lut(arr, ds)
         pixels = lut_arr.astype(np.float32, copy=False)
@@ -199,6 +220,7 @@ def to_display(ds: Dataset, arr: np.ndarray) -> dict[str, Any]:
             pixels *= np.float32(slope)
             pixels += np.float32(intercept)
             lo, hi = sorted((lo * slope + intercept, hi * slope + intercept))
+        rescale = (slope, intercept)
     center, width = _first(ds.get("WindowCenter")), _first(ds.get("WindowWidth"))
     if (center is None or width is None or width <= 0) and "VOILUTSequence" in ds:
         # A non-linear VOI LUT is approximated by a window spanning its input range.
@@ -212,8 +234,11 @@ def to_display(ds: Dataset, arr: np.ndarray) -> dict[str, Any]:
         if center is not None:
             center = lo + hi - center
     window = (center, width) if center is not None and width and width > 0 else None
+    stored_value = None
+    if rescale is not None and rescale[0] != 0 and (rescale != (1.0, 0.0) or inverted):
+        stored_value = StoredValueMap(*rescale, invert_about=lo + hi if inverted else None)
     return {"pixels": pixels, "window": window, "inverted": inverted,
-            "possible_range": (lo, hi)}
+            "possible_range": (lo, hi), "stored_value": stored_value}
 
 
 def _dictionary_vr(tag: int) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import struct
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ import cv2
 import numpy as np
 
 from medgui.core.errors import ImageLoadError
+from medgui.core.fileio import NotRegularFileError, open_regular
 
 DEFAULT_MAX_PIXELS = 100_000_000
 """Largest image (pixels in one frame) opened; a 100 MP float32 image needs 400 MB."""
@@ -61,6 +63,10 @@ class XRayImage:
         Initial ``(center, width)`` in the value space of ``pixels``.
     value_range
         ``(min, max)`` of the values present, for window/level slider limits.
+    stored_value
+        Maps a value of ``pixels`` back to the value stored in the file (DICOM rescale
+        and MONOCHROME1 undone); None when the two are equal or the mapping is not
+        invertible (a Modality LUT Sequence).
     """
 
     pixels: np.ndarray
@@ -75,6 +81,7 @@ class XRayImage:
     tags: tuple[DicomTag, ...] = ()
     modality: str = ""
     pixel_spacing: tuple[float, float] | None = None
+    stored_value: Callable[[float], float] | None = None
 
     @property
     def is_rgb(self) -> bool:
@@ -110,7 +117,7 @@ def is_probably_image(path: str | os.PathLike[str]) -> bool:
     if path.suffix.lower() in SUPPORTED_SUFFIXES:
         return True
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:  # a pipe in the folder must not hang the scan
             head = fh.read(256)
     except OSError:
         return False
@@ -242,7 +249,11 @@ def _load_raster(path: Path, data: bytes, fmt: str, max_pixels: int) -> dict:
 def _read_checked(path: Path) -> bytes:
     """Read the whole file, turning OS errors into clinician-readable ones."""
     try:
-        return path.read_bytes()
+        with open_regular(path) as fh:
+            return fh.read()
+    except NotRegularFileError as exc:
+        raise ImageLoadError(f"{exc.strerror}; only image files can be opened.",
+                             path=path) from exc
     except FileNotFoundError as exc:
         raise ImageLoadError("file not found.", path=path) from exc
     except IsADirectoryError as exc:
@@ -295,7 +306,8 @@ def _load(path: Path, frame: int, max_pixels: int) -> XRayImage:
     if path.is_dir():
         raise ImageLoadError("is a folder, not an image file.", path=path)
     try:
-        with open(path, "rb") as fh:
+        # Only regular files: a named pipe would block here forever, a device never end.
+        with open_regular(path) as fh:
             head = fh.read(1024)
     except OSError:
         _read_checked(path)  # raises the specific, readable error
@@ -380,7 +392,8 @@ def _from_dicom(path: Path, frame: int, max_pixels: int) -> XRayImage:
         pixels=pixels, path=path, format="DICOM", window=window, value_range=value_range,
         frame=frame, n_frames=fields["n_frames"], photometric=fields["photometric"],
         inverted=fields["inverted"], tags=tuple(DicomTag(*t) for t in fields["tags"]),
-        modality=fields["modality"], pixel_spacing=fields["pixel_spacing"])
+        modality=fields["modality"], pixel_spacing=fields["pixel_spacing"],
+        stored_value=fields.get("stored_value"))
 
 
 if __name__ == "__main__":  # python -m medgui.core.imaging.loader FILE...: what the loader sees

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from medgui.core.errors import ModelLoadError
-from medgui.core.models.registry import ModelCard, Registry
+from medgui.core.models.card import ModelCard, sha256_file, verify_files
+from medgui.core.models.registry import Registry
 
 if TYPE_CHECKING:
     import keras
@@ -73,8 +74,12 @@ def _class_names(node: Any) -> set[str]:
 
 
 def load_model(card: ModelCard, registry: Registry | None = None) -> keras.Model:
-    """Verify ``card``'s files and load its Keras model for inference."""
-    (registry or Registry()).verify(card)
+    """Verify ``card``'s files and load its Keras model for inference.
+
+    ``registry`` is accepted for symmetry with ``cached_classifier``; the check needs only
+    the card and its folder.
+    """
+    verify_files(card)
     check_keras_file(card.model_path, f"model {card.ref}")
     import keras
 
@@ -89,6 +94,15 @@ def load_model(card: ModelCard, registry: Registry | None = None) -> keras.Model
         ) from exc
     check_no_executable_layers(model, f"model {card.ref}")
     return model
+
+
+def check_model_safe(card: ModelCard, folder: Path) -> None:
+    """The registry's ``check_model``: load the Keras file in ``folder`` as :func:`load_model`
+    would (hashes, safe mode, no executable layers); raise ``ModelLoadError`` if it fails."""
+    probe = ModelCard.from_json(card.to_json(), Path(folder))
+    if not probe.files:
+        probe.files = {card.model_file: sha256_file(Path(folder) / card.model_file)}
+    load_model(probe)
 
 
 _LOADED: OrderedDict[tuple[str, str], Any] = OrderedDict()

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from medgui.core.ml.modelio import check_model_safe
 from medgui.core.models.registry import Registry
 
 
@@ -18,5 +19,5 @@ def import_model_job(payload: dict[str, Any], progress: Callable[[dict[str, Any]
     """``{"path": archive, "root": registry root or None}`` -> the imported card as JSON."""
     root = payload.get("root")
     registry = Registry(Path(root)) if root else Registry()
-    card = registry.import_model(Path(payload["path"]))
+    card = registry.import_model(Path(payload["path"]), check_model=check_model_safe)
     return card.to_json()

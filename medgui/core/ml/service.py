@@ -1,19 +1,24 @@
-"""The analysis process: runs TensorFlow jobs away from the GUI's interpreter.
+"""The analysis and training processes: run TensorFlow jobs away from the GUI's interpreter.
 
 ``serve`` is the target of a *spawned* process (see ``medgui.workers.ml_service``).
 Importing TensorFlow or tracing a graph in a thread of the GUI process holds the GIL
 for hundreds of milliseconds; in a separate process it cannot stall the window.
 
+Two processes run it, in two roles. The *analysis* process classifies. The *training*
+process runs ``TRAINING_JOBS``, which change TensorFlow's process-wide state (global
+seeds, op determinism): in a process of their own no training setting can leak into a
+reading, and a reading never waits behind a training run. The analysis role refuses
+them.
+
 Protocol over a ``multiprocessing`` pipe (messages are plain dicts and tuples):
 
-parent -> child  ``{"op": "run", "id", "kind", "payload", "channel"}``,
+parent -> child  ``{"op": "run", "id", "kind", "payload"}``,
                  ``{"op": "cancel", "id"}``, ``{"op": "stop"}``
 child -> parent  ``(event, id, data)`` with event one of ``started``, ``progress``,
                  ``result``, ``error``, ``cancelled``, ``finished``; ``finished`` always
-                 comes last for every id.
+                 comes last for every id. ``error`` data is ``errors.describe(exc)``.
 
-A ``run`` on a channel supersedes the job on that channel still queued or running
-(latest request wins): the older one is cancelled cooperatively.
+Superseding (latest request wins) is decided by the parent, which cancels the older job.
 
 Jobs are core functions ``fn(payload, progress, cancelled) -> result`` named in
 ``JOBS``; they know nothing of processes or Qt and are tested directly.
@@ -26,11 +31,10 @@ import importlib
 import os
 import queue
 import threading
-import traceback
 from collections.abc import Callable
 from typing import Any
 
-from medgui.core.errors import Cancelled, MedguiError
+from medgui.core.errors import Cancelled, MedguiError, describe
 
 ProgressFn = Callable[[dict[str, Any]], None]
 CancelledFn = Callable[[], bool]
@@ -44,6 +48,17 @@ JOBS: dict[str, str] = {
     "train": "medgui.core.ml.train:train_job",
     "import_model": "medgui.core.ml.registry_jobs:import_model_job",
 }
+
+ANALYSIS = "analysis"
+TRAINING = "training"
+# Jobs that set TensorFlow's global state (``keras.utils.set_random_seed``,
+# ``enable_op_determinism``): they run in the training process only.
+TRAINING_JOBS: frozenset[str] = frozenset({"train"})
+
+
+def role_for(kind: str) -> str:
+    """The process that runs jobs of ``kind``."""
+    return TRAINING if kind in TRAINING_JOBS else ANALYSIS
 
 
 def register_job(kind: str, target: str) -> None:
@@ -88,22 +103,12 @@ def configure_environment() -> None:
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
 
 
-def error_payload(exc: BaseException) -> dict[str, str]:
-    if isinstance(exc, MedguiError):
-        return {"type": type(exc).__name__, "message": str(exc), "details": exc.details}
-    return {
-        "type": type(exc).__name__,
-        "message": f"Unexpected error in the analysis process: {type(exc).__name__}: {exc}",
-        "details": "".join(traceback.format_exception(exc)),
-    }
-
-
-def serve(conn: Any) -> None:  # conn: multiprocessing.connection.Connection
-    """Run jobs received on ``conn`` until it closes or a ``stop`` arrives."""
+def serve(conn: Any, role: str = ANALYSIS) -> None:  # conn: multiprocessing.connection.Connection
+    """Run jobs received on ``conn``, one at a time, until it closes or a ``stop`` arrives."""
     configure_environment()
+    where = f"the {role} process"
     jobs: queue.Queue[dict[str, Any] | None] = queue.Queue()
     flags: dict[int, threading.Event] = {}
-    latest: dict[str, int] = {}
     lock = threading.Lock()
 
     def reader() -> None:
@@ -117,12 +122,6 @@ def serve(conn: Any) -> None:  # conn: multiprocessing.connection.Connection
             with lock:
                 if op == "run":
                     flags[msg["id"]] = threading.Event()
-                    channel = msg.get("channel")
-                    if channel:
-                        previous = latest.get(channel)
-                        if previous is not None and previous in flags:
-                            flags[previous].set()
-                        latest[channel] = msg["id"]
                     jobs.put(msg)
                 elif op == "cancel":
                     if msg["id"] in flags:
@@ -152,6 +151,9 @@ def serve(conn: Any) -> None:  # conn: multiprocessing.connection.Connection
                 send("cancelled", job_id)
                 continue
             send("started", job_id)
+            if role != TRAINING and msg["kind"] in TRAINING_JOBS:
+                raise RuntimeError(f"'{msg['kind']}' changes TensorFlow's global state and runs "
+                                   f"in the training process, not in {where}")
             fn = resolve(msg["kind"])
             result = fn(
                 msg.get("payload") or {},
@@ -165,7 +167,7 @@ def serve(conn: Any) -> None:  # conn: multiprocessing.connection.Connection
         except Cancelled:
             send("cancelled", job_id)
         except BaseException as exc:  # noqa: BLE001 - every failure is reported, none kills the loop
-            send("error", job_id, error_payload(exc))
+            send("error", job_id, describe(exc, where))
         finally:
             send("finished", job_id)
             with lock:

@@ -20,108 +20,27 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from medgui.core.errors import Cancelled, ModelLoadError, TrainingError
-from medgui.core.models.registry import ModelCard, Registry, check_name
-from medgui.core.training.datasets import (
-    DatasetScan,
-    class_weights,
-    fingerprint,
-    oversample,
-    scan_folder,
-    scan_table,
-    split_items,
+from medgui.core.errors import Cancelled, TrainingError
+from medgui.core.models.card import ModelCard
+from medgui.core.models.registry import Registry
+from medgui.core.training.config import STRATEGIES, TrainingConfig
+from medgui.core.training.datasets import DatasetScan, fingerprint, scan_folder, scan_table
+from medgui.core.training.metrics import choose_threshold, evaluate_probabilities, summarize_folds
+from medgui.core.training.splits import class_weights, oversample, split_items
+from medgui.core.training.staging import (  # noqa: F401 - the job's result is registered there
+    discard_staged,
+    register_card,
+    register_staged,
 )
-from medgui.core.training.metrics import evaluate_probabilities, summarize_folds, youden_threshold
 
 ProgressFn = Callable[[dict[str, Any]], None]
 CancelledFn = Callable[[], bool]
-
-IMBALANCE = ("weights", "oversample", "none")
-STRATEGIES = ("default", "mirrored", "multiworker")
-DEFAULT_ARCHITECTURE = {"image": "compact_cnn", "text": "bilstm"}
-
-
-@dataclass(frozen=True)
-class TrainingConfig:
-    """Everything that decides a training run; stored in the model card as is."""
-
-    task: str
-    data: str
-    name: str = ""
-    notes: str = ""
-    text_column: str | None = None
-    label_column: str | None = None
-    exclude_classes: tuple[str, ...] = ()
-    group_pattern: str | None = None
-    train_fraction: float = 0.7
-    val_fraction: float = 0.15
-    test_fraction: float = 0.15
-    seed: int = 0
-    imbalance: str = "weights"  # "weights" | "oversample" | "none"
-    augment: bool = True
-    horizontal_flip: bool = False
-    architecture: str = ""
-    epochs: int = 20
-    batch_size: int = 32
-    learning_rate: float = 1e-3
-    dropout: float = 0.3
-    weight_decay: float = 1e-4
-    patience: int = 4
-    restore_best: bool = True
-    kfold: int = 0
-    image_size: int = 224
-    vocab_size: int = 10000
-    seq_len: int = 100
-    strategy: str = "default"  # "default" | "mirrored" | "multiworker"
-    positive_class: str | None = None  # two classes: the one ROC refers to (default: the second)
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["exclude_classes"] = list(self.exclude_classes)
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> TrainingConfig:
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
-        values["exclude_classes"] = tuple(values.get("exclude_classes") or ())
-        return cls(**values)
-
-    @property
-    def arch(self) -> str:
-        return self.architecture or DEFAULT_ARCHITECTURE.get(self.task, "")
-
-    def check(self) -> None:
-        """Raise ``TrainingError`` for values no training can use."""
-        problems = []
-        if self.task not in DEFAULT_ARCHITECTURE:
-            problems.append(f"task must be image or text, not '{self.task}'")
-        if self.imbalance not in IMBALANCE and self.imbalance != "class_weights":
-            problems.append(f"imbalance must be one of {IMBALANCE}")
-        if self.strategy not in STRATEGIES:
-            problems.append(f"strategy must be one of {STRATEGIES}")
-        if self.epochs < 1 or self.batch_size < 1 or self.learning_rate <= 0:
-            problems.append("epochs, batch size and learning rate must be positive")
-        if self.kfold == 1 or self.kfold < 0:
-            problems.append("k-fold needs at least 2 folds (0 = off)")
-        if not 0 <= self.dropout < 1:
-            problems.append("dropout must be in [0, 1)")
-        if self.image_size < 16:
-            problems.append("image size must be at least 16 pixels")
-        if self.name:
-            try:
-                check_name(self.name)
-            except ModelLoadError as exc:
-                problems.append(exc.message)
-        if problems:
-            raise TrainingError("; ".join(problems))
-
 
 @dataclass
 class TrainingOutcome:
@@ -258,7 +177,7 @@ class _Trainer:
             batch_size=c.batch_size, learning_rate=c.learning_rate, vocab_size=c.vocab_size, seq_len=c.seq_len,
             class_weight=weights, val=(self._texts(val_idx), self.y[val_idx].tolist()), progress=report,
             cancelled=cancelled, seed=seed, dropout=c.dropout, patience=c.patience, strategy=self.strategy,
-            restore_best=c.restore_best)
+            restore_best=c.restore_best, weight_decay=c.weight_decay)
         hist = {k: v for k, v in history.items() if isinstance(v, list)}
         runs = len(next(iter(hist.values()), []))
         return model, {"history": hist, "epochs_run": runs, "best_epoch": history.get("best_epoch", runs),
@@ -358,12 +277,14 @@ def run_training(config: TrainingConfig, progress: ProgressFn | None = None,
     threshold = None
     if positive is not None:
         val_probs = trainer.predict(model, list(split.val))
-        threshold = youden_threshold(y[list(split.val)], val_probs, scan.classes, positive)
+        threshold = choose_threshold(y[list(split.val)], val_probs, scan.classes, positive,
+                                     min_sensitivity=config.min_sensitivity)
     test_probs = trainer.predict(model, list(split.test))
     if is_cancelled():
         raise Cancelled()
     evaluation = evaluate_probabilities(y[list(split.test)], test_probs, scan.classes, threshold, positive,
                                         seed=config.seed)
+    evaluation.update(_provenance(config, sizes["test"], positive is not None))
     if kfold is not None:
         evaluation["kfold"] = kfold
 
@@ -376,6 +297,18 @@ def run_training(config: TrainingConfig, progress: ProgressFn | None = None,
         raise
     return TrainingOutcome(staging, card, evaluation, info["history"], kfold, scan.summary(),
                            {"epochs_run": info.get("epochs_run"), "best_epoch": info.get("best_epoch")})
+
+
+def _provenance(config: TrainingConfig, n_test: int, binary: bool) -> dict[str, Any]:
+    """Which split the figures come from, grouped how, and (two classes) the threshold rule."""
+    if config.group_pattern:
+        grouping = f"grouped by patient (file-name pattern '{config.group_pattern}')"
+    else:
+        grouping = "one group per file or row, exact duplicates kept once"
+    out: dict[str, Any] = {"split": "test", "evaluated_on": f"test split, {grouping} ({n_test:,} examples)"}
+    if binary:
+        out["threshold_rule"] = config.threshold_rule
+    return out
 
 
 def _cross_validate(trainer: _Trainer, train_idx: list[int], val_idx: list[int], report: ProgressFn,
@@ -435,17 +368,7 @@ def _card(config: TrainingConfig, scan: DatasetScan, trainer: _Trainer, model: A
 def register_outcome(outcome: TrainingOutcome, name: str, notes: str = "", activate: bool = False,
                      registry: Registry | None = None) -> ModelCard:
     """Register a trained model under ``name``; the staging folder is removed once it is in."""
-    registry = registry or Registry()
-    card = ModelCard.from_json(outcome.card.to_json())
-    card.name = name or card.name
-    card.notes = notes or card.notes
-    card.version = 0
-    # On failure (a bad name, a full disk) the staged model stays, so saving can be retried.
-    card = registry.register(outcome.staging_dir, card)
-    outcome.discard()
-    if activate:
-        registry.activate(card.ref)
-    return card
+    return register_card(outcome.staging_dir, outcome.card, name, notes, activate, registry)
 
 
 def train_job(payload: dict[str, Any], progress: ProgressFn, cancelled: CancelledFn) -> dict[str, Any]:
@@ -459,20 +382,6 @@ def train_job(payload: dict[str, Any], progress: ProgressFn, cancelled: Cancelle
     return {"staging_dir": str(outcome.staging_dir), "card": outcome.card.to_json(),
             "evaluation": outcome.evaluation, "history": outcome.history, "kfold": outcome.kfold,
             "scan_summary": outcome.scan_summary}
-
-
-def register_staged(result: dict[str, Any], name: str, notes: str = "", activate: bool = False,
-                    registry: Registry | None = None) -> ModelCard:
-    """Register what :func:`train_job` returned (no TensorFlow needed: files are copied)."""
-    card = ModelCard.from_json(result["card"])
-    outcome = TrainingOutcome(Path(result["staging_dir"]), card, result["evaluation"], result["history"],
-                              result.get("kfold"))
-    return register_outcome(outcome, name, notes, activate, registry)
-
-
-def discard_staged(result: dict[str, Any]) -> None:
-    """Remove the staging folder of a result the user chose not to save."""
-    shutil.rmtree(result["staging_dir"], ignore_errors=True)
 
 
 def evaluate_model(ref: str | None, data: str | Path, text_column: str | None = None,

@@ -8,99 +8,41 @@ Layout (one directory per version; nothing outside it is needed to use the model
 
 The models shipped in ``resources/models`` form a read-only second root with the same
 layout; they are registry entries like any other. This module does not import
-TensorFlow: loading the Keras file is ``core.ml.modelio``'s job, after ``verify``.
+TensorFlow: loading the Keras file is ``core.ml.modelio``'s job, after ``verify``, and
+the check that a model file carries no code is passed in by the caller
+(``check_model``, e.g. ``modelio.check_model_safe``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import tempfile
 import zipfile
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from medgui.core import paths
 from medgui.core.errors import ModelLoadError
 from medgui.core.fileio import atomic_write_text
+from medgui.core.models.card import (
+    CARD_FILE,
+    TASKS,
+    ModelCard,
+    check_name,
+    parse_ref,
+    sha256_file,
+    verify_files,
+)
 
-CARD_FILE = "card.json"
-CARD_SCHEMA = 1
-TASKS = ("image", "text")
 EXPORT_SUFFIX = ".medgui-model"  # a zip: card.json plus the files it lists
 MAX_IMPORT_BYTES = 4 << 30  # refuse archives that would unpack to more than 4 GB
 
-
-@dataclass
-class ModelCard:
-    """Everything needed to use, judge and reproduce one registered model."""
-
-    name: str
-    task: str  # "image" | "text"
-    classes: list[str]
-    architecture: str
-    version: int = 0
-    preprocessing: dict[str, Any] = field(default_factory=dict)
-    threshold: float | None = None  # for two classes: P(positive class) needed to call it
-    positive_class: str | None = None
-    metrics: dict[str, Any] = field(default_factory=dict)
-    training: dict[str, Any] = field(default_factory=dict)
-    data_fingerprint: dict[str, Any] = field(default_factory=dict)
-    created: str = ""
-    notes: str = ""
-    files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
-    model_file: str = "model.keras"
-    schema: int = CARD_SCHEMA
-    # Not stored: where the card was found, and whether it is a shipped model.
-    path: Path | None = field(default=None, compare=False, repr=False)
-    builtin: bool = field(default=False, compare=False)
-
-    @property
-    def ref(self) -> str:
-        return f"{self.name}@{self.version}"
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("path")
-        data.pop("builtin")
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any], path: Path | None = None, builtin: bool = False) -> ModelCard:
-        known = {f for f in cls.__dataclass_fields__ if f not in ("path", "builtin")}
-        card = cls(**{k: v for k, v in data.items() if k in known})
-        card.path = path
-        card.builtin = builtin
-        return card
-
-    @property
-    def model_path(self) -> Path:
-        if self.path is None:
-            raise ModelLoadError(f"model {self.ref} has no location on disk")
-        return self.path / self.model_file
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def parse_ref(ref: str) -> tuple[str, int | None]:
-    """``"name@3"`` -> ``("name", 3)``; ``"name"`` -> ``("name", None)`` (newest)."""
-    name, _, version = ref.partition("@")
-    if not version:
-        return name, None
-    try:
-        return name, int(version)
-    except ValueError:
-        raise ModelLoadError(f"'{ref}' is not NAME or NAME@VERSION (VERSION is a number)") from None
+# ``check_model(card, folder)`` raises ``ModelLoadError`` unless the model file in
+# ``folder`` is safe to load; the registry calls it before anything is published.
+CheckModel = Callable[[ModelCard, Path], None]
 
 
 class Registry:
@@ -183,20 +125,7 @@ class Registry:
     # -- integrity ------------------------------------------------------------------
     def verify(self, card: ModelCard) -> None:
         """Raise ``ModelLoadError`` unless every file matches the hash in its card."""
-        if card.path is None:
-            raise ModelLoadError(f"model {card.ref} has no location on disk")
-        if not card.files:
-            raise ModelLoadError(f"model {card.ref} lists no files; it cannot be verified", path=card.path)
-        for rel, expected in card.files.items():
-            file = card.path / rel
-            if not file.is_file():
-                raise ModelLoadError(f"model {card.ref} is missing {rel}; re-import it", path=card.path)
-            if sha256_file(file) != expected:
-                raise ModelLoadError(
-                    f"model {card.ref} failed its integrity check: {rel} was modified after "
-                    "it was registered. Refusing to load it; re-import or retrain the model.",
-                    path=file,
-                )
+        verify_files(card)
 
     # -- writing --------------------------------------------------------------------
     def next_version(self, name: str) -> int:
@@ -206,15 +135,15 @@ class Registry:
                    if p.name.split("-")[-1].isdigit()]
         return max(versions + retired, default=0) + 1
 
-    def register(self, staging: Path, card: ModelCard, check_model: bool = False) -> ModelCard:
+    def register(self, staging: Path, card: ModelCard, check_model: CheckModel | None = None) -> ModelCard:
         """Move the files in ``staging`` into the registry as a new version of ``card.name``.
 
         The version directory appears in one ``os.replace``: a crash before it leaves the
-        registry as it was, a crash after it leaves a complete model. With
-        ``check_model`` the Keras file is first loaded in safe mode and refused if it
-        carries code (imports TensorFlow).
+        registry as it was, a crash after it leaves a complete model. ``check_model``
+        (``modelio.check_model_safe``: loads the Keras file in safe mode and refuses
+        code) runs first; None for a model this program has just built and saved.
         """
-        _check_name(card.name)
+        check_name(card.name)
         if card.task not in TASKS:
             raise ModelLoadError(f"model task must be one of {TASKS}, not '{card.task}'")
         staging = Path(staging)
@@ -227,8 +156,8 @@ class Registry:
             for p in sorted(staging.rglob("*"))
             if p.is_file() and p.name != CARD_FILE
         }
-        if check_model:
-            _check_safe(card, staging, self)
+        if check_model is not None:
+            check_model(card, staging)
         tmp = Path(tempfile.mkdtemp(prefix=".incoming-", dir=self.root))
         try:
             for rel in card.files:
@@ -299,11 +228,12 @@ class Registry:
             raise
         return dest
 
-    def import_model(self, archive: Path) -> ModelCard:
+    def import_model(self, archive: Path, *, check_model: CheckModel) -> ModelCard:
         """Add a model exported by :meth:`export`; return its card in this registry.
 
-        The archive's files must match the hashes in its card, and the Keras file must
-        load in safe mode without executable layers (imports TensorFlow). The model keeps
+        The archive's files must match the hashes in its card, and ``check_model`` must
+        pass (``modelio.check_model_safe`` loads the Keras file in safe mode and refuses
+        executable layers; it imports TensorFlow). The model keeps
         its version number unless that is taken here, then it gets the next free one.
         Nothing is added unless every check passes.
         """
@@ -318,7 +248,7 @@ class Registry:
             except (OSError, ValueError, TypeError) as exc:
                 raise ModelLoadError(f"has no valid {CARD_FILE}; it is not a medgui model export",
                                      path=archive) from exc
-            _check_name(card.name)
+            check_name(card.name)
             if card.task not in TASKS:
                 raise ModelLoadError(f"model task must be one of {TASKS}, not '{card.task}'", path=archive)
             unpacked = {str(p.relative_to(tmp).as_posix()) for p in tmp.rglob("*") if p.is_file()}
@@ -326,8 +256,12 @@ class Registry:
             if unlisted:
                 raise ModelLoadError(f"holds files its card does not list ({', '.join(unlisted)}); "
                                      "refusing it", path=archive)
-            self.verify(card)
-            _check_safe(card, tmp, self)
+            try:
+                self.verify(card)
+                check_model(card, tmp)
+            except ModelLoadError as exc:  # checked in ``tmp``, deleted below: name the archive
+                raise ModelLoadError(exc.message.replace(str(tmp), archive.name), path=archive,
+                                     details=exc.details) from exc
             taken = {c.version for c in self.list() if c.name == card.name}
             if card.version < 1 or card.version in taken or (self.root / card.name / f".retired-{card.version}").exists():
                 card.version = self.next_version(card.name)
@@ -351,62 +285,6 @@ def _unpack(archive: Path, into: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             with zf.open(info) as src, open(target, "wb") as dst:
                 shutil.copyfileobj(src, dst)
-
-
-def _check_safe(card: ModelCard, where: Path, registry: Registry) -> None:
-    """Load the Keras file under ``where`` as ``modelio`` would; raise if it is unsafe."""
-    from medgui.core.ml import modelio  # imports TensorFlow: only when a check is asked for
-
-    probe = ModelCard.from_json(card.to_json(), where)
-    if not probe.files:
-        probe.files = {card.model_file: sha256_file(where / card.model_file)}
-    modelio.load_model(probe, registry)
-
-
-def card_summary(card: ModelCard) -> str:
-    """A few plain lines describing ``card``, for ``medgui models show`` and the manager."""
-    lines = [f"{card.ref}{'  (shipped)' if card.builtin else ''}",
-             f"task: {card.task}    architecture: {card.architecture}",
-             f"classes: {', '.join(card.classes)}"]
-    if card.created:
-        lines.append(f"created: {card.created}")
-    m = card.metrics or {}
-
-    def pct(key: str) -> str:
-        value, ci = m.get(key), m.get(f"{key}_ci")
-        if not isinstance(value, (int, float)):
-            return ""
-        text = f"{key} {value:.3f}"
-        return text + (f" (95 % CI {ci[0]:.3f}-{ci[1]:.3f})" if ci else "")
-
-    shown = [t for t in (pct("accuracy"), pct("macro_f1"), pct("auc")) if t]
-    if shown:
-        lines.append("test metrics: " + "; ".join(shown))
-    for key in ("sensitivity", "specificity"):
-        if isinstance(m.get(key), (int, float)):
-            lines.append(f"{key}: {m[key]:.3f}")
-    if card.threshold is not None:
-        lines.append(f"threshold: P({card.positive_class or card.classes[-1]}) >= {card.threshold:.3f}")
-    fp = card.data_fingerprint or {}
-    if fp:
-        counts = ", ".join(f"{k} {v}" for k, v in (fp.get("counts") or {}).items())
-        lines.append(f"data: {fp.get('n_items', '?')} examples ({counts}); sha256 {str(fp.get('sha256', ''))[:12]}")
-    seed = (card.training or {}).get("seed")
-    if seed is not None:
-        lines.append(f"seed: {seed}")
-    if card.notes:
-        lines.append(f"notes: {card.notes}")
-    return "\n".join(lines)
-
-
-def check_name(name: str) -> None:
-    """Raise ``ModelLoadError`` unless ``name`` can name a model (a folder, no ``@``)."""
-    _check_name(name)
-
-
-def _check_name(name: str) -> None:
-    if not name or any(ch in name for ch in "/\\@:") or name.startswith("."):
-        raise ModelLoadError(f"'{name}' is not a valid model name (no / \\ @ : or leading dot)")
 
 
 def _card_files(base: Path) -> list[Path]:

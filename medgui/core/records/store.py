@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -123,6 +124,31 @@ class RecordDraft:
 
 _COLUMNS = "id, patient_ref, title, body, created, modified, deleted_at"
 
+#: How long a connection waits for another process's write lock before "busy".
+BUSY_TIMEOUT_S = 5.0
+
+
+def _enable_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL, retrying while another process holds a lock.
+
+    Turning a fresh (rollback-journal) file into WAL needs an exclusive lock, and SQLite
+    answers "database is locked" at once instead of calling the busy handler; when
+    several processes open a new database together, all but one would fail. Once the
+    file is in WAL mode the pragma is a plain read.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    pause = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            low = str(exc).lower()
+            if ("locked" not in low and "busy" not in low) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+
 
 class RecordStore:
     """Records and classifications in one SQLite file.
@@ -142,10 +168,20 @@ class RecordStore:
         self._closed = False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise RecordStoreError(
+                f"could not create the folder for the record database: {exc.strerror or exc}; "
+                "choose a folder you may write to", path=self.path) from exc
+        try:
             migrate(self.connection(), self.path)
         except sqlite3.Error as exc:
-            raise RecordStoreError(f"could not open the record database: {explain(exc)}",
-                                   path=self.path) from exc
+            self.close()
+            raise RecordStoreError(
+                f"could not open the record database: {explain(exc, self.path)}",
+                path=self.path, details=repr(exc)) from exc
+        except BaseException:
+            self.close()
+            raise
 
     # -- connections ------------------------------------------------------------------
     def connection(self) -> sqlite3.Connection:
@@ -155,10 +191,10 @@ class RecordStore:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             # isolation_level=None: we issue BEGIN IMMEDIATE ourselves (see _write).
-            conn = sqlite3.connect(self.path, timeout=5.0, isolation_level=None,
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
                                    check_same_thread=False)
             conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
+            _enable_wal(conn)
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
             self._local.conn = conn
@@ -207,14 +243,14 @@ class RecordStore:
                     conn.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
-            raise RecordStoreError(f"could not {what}: {explain(exc)}", path=self.path,
+            raise RecordStoreError(f"could not {what}: {explain(exc, self.path)}", path=self.path,
                                    details=repr(exc)) from exc
 
     def _read(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         try:
             return self.connection().execute(sql, tuple(params)).fetchall()
         except sqlite3.Error as exc:
-            raise RecordStoreError(f"could not read the records: {explain(exc)}",
+            raise RecordStoreError(f"could not read the records: {explain(exc, self.path)}",
                                    path=self.path, details=repr(exc)) from exc
 
     @property

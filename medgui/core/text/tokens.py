@@ -25,6 +25,21 @@ from dataclasses import dataclass
 # Bumped whenever the output of ``normalize_for_model`` changes for some input.
 NORMALIZER = "medgui-textprep-1"
 
+#: The most characters of one text that classification reads; the rest is cut off, and
+#: the result says so (:func:`truncation_warning`). A text model reads only its first
+#: ``seq_len`` tokens (300 for the shipped one: about 2,000 characters of prose) and
+#: attribution weighs only those; the margin allows for tables, lists and white space
+#: between the words. It also bounds the cost of tokenising and of the negation scan:
+#: a fraction of a second, where a 20 MB note took over a minute and 2 GB of memory.
+#: Files are read only as far as needed (about 4 bytes per character at most).
+MAX_TEXT_CHARS = 100_000
+
+
+def truncation_warning(limit: int = MAX_TEXT_CHARS) -> str:
+    """The warning given with a result when a text was cut to ``limit`` characters."""
+    return (f"the text is longer than {limit:,} characters; only the first {limit:,} were "
+            "read (the model uses only the first few hundred words)")
+
 # Scripts written without spaces between words: one token per character.
 _CJK_RANGES = (
     (0x3040, 0x30FF),  # Hiragana, Katakana

@@ -174,12 +174,24 @@ def _bootstrap(y: np.ndarray, p: np.ndarray, pred: np.ndarray, k: int, pos: int 
     return {"accuracy_ci": ci(acc), "macro_f1_ci": ci(mf1), "auc_ci": ci(auc)}
 
 
-def youden_threshold(y_true: Sequence[Any] | np.ndarray, probs: Any, classes: Sequence[str],
-                     positive_class: str | None = None) -> float:
-    """The threshold on P(positive) that maximises sensitivity + specificity - 1.
+def choose_threshold(y_true: Sequence[Any] | np.ndarray, probs: Any, classes: Sequence[str],
+                     positive_class: str | None = None, *, min_sensitivity: float) -> float:
+    """The one threshold rule: Youden's J optimum, lowered if needed to keep sensitivity.
 
-    Chosen on the validation split, never on the test split it is judged on. Returns
-    0.5 when the validation data hold only one class.
+    On the validation split (never the test split it is judged on), take the threshold on
+    P(positive) that maximises sensitivity + specificity - 1 (the middle of the plateau
+    when several tie); if its sensitivity is below ``min_sensitivity``, take instead the
+    highest threshold that reaches ``min_sensitivity``: a missed positive costs more than
+    a second look at a negative. Returns 0.5 when the validation data hold one class.
+
+    Parameters
+    ----------
+    y_true : true classes, as names or indices into ``classes``.
+    probs : ``(n, 2)`` predicted probabilities.
+    classes : the two class names in output order.
+    positive_class : the class the threshold calls (default: the second).
+    min_sensitivity : the sensitivity to keep on the validation split (0 = pure Youden);
+        ``TrainingConfig.min_sensitivity`` holds the default.
     """
     from sklearn.metrics import roc_curve
 
@@ -190,10 +202,15 @@ def youden_threshold(y_true: Sequence[Any] | np.ndarray, probs: Any, classes: Se
     if y.all() or not y.any():
         return 0.5
     fpr, tpr, thr = roc_curve(y, p, drop_intermediate=False)
+    thr = np.minimum(thr, 1.0)  # sklearn's first threshold is +inf (nothing called positive)
     j = tpr - fpr
     best = np.flatnonzero(j == j.max())
     # Several thresholds tie on a small validation set: take the middle of the plateau.
-    return float(min(thr[best[len(best) // 2]], 1.0))
+    youden = int(best[len(best) // 2])
+    if tpr[youden] >= min_sensitivity:
+        return float(thr[youden])
+    reached = np.flatnonzero(tpr >= min_sensitivity)  # thresholds fall as tpr rises
+    return float(thr[reached[0]])
 
 
 def operating_point(roc: dict[str, Sequence[float]], threshold: float) -> dict[str, float]:

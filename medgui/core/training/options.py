@@ -3,12 +3,13 @@
 The builders live in ``medgui.core.ml.image.cnn`` (``ARCHITECTURES``) and
 ``medgui.core.ml.text.model`` (``TEXT_ARCHITECTURES``); both import Keras, which must never
 load in the GUI process. The names here must match those dictionaries' keys: a test
-(``tests/ui/test_training_wizard.py``) checks that they do.
+(``tests/ui/test_training_wizard.py``) checks that they do. The starting values of the
+fields are not kept here: they are ``TrainingConfig``'s defaults (``core.training.config``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from medgui.core.training.config import TASKS, TrainingConfig, defaults
 
 # name -> one-line description shown in the wizard's architecture combo box.
 IMAGE_ARCHITECTURES: dict[str, str] = {
@@ -40,29 +41,9 @@ FLIP_NOTE = (
 )
 
 
-@dataclass(frozen=True)
-class Defaults:
-    """Starting values of the wizard's fields for one task."""
-
-    architecture: str
-    epochs: int
-    batch_size: int
-    learning_rate: float
-    dropout: float
-    weight_decay: float
-    patience: int
-    image_size: int = 224
-    vocab_size: int = 20000
-    seq_len: int = 200
-
-
-DEFAULTS: dict[str, Defaults] = {
-    "image": Defaults("compact_cnn", epochs=15, batch_size=32, learning_rate=1e-3, dropout=0.3,
-                      weight_decay=1e-4, patience=4),
-    "text": Defaults("bilstm", epochs=10, batch_size=32, learning_rate=1e-3, dropout=0.3,
-                     weight_decay=0.0, patience=3, vocab_size=10_000, seq_len=100),
-}
-
-SPLIT_DEFAULT = (70, 15, 15)  # train / validation / test, percent
-SEED_DEFAULT = 42
-MIN_PER_CLASS = 3  # fewer images than this cannot be split three ways; see datasets.py
+# The wizard's starting values: the one set of defaults, from ``TrainingConfig``.
+DEFAULTS: dict[str, TrainingConfig] = {task: defaults(task) for task in TASKS}
+_D = DEFAULTS["image"]
+SPLIT_DEFAULT: tuple[int, int, int] = (  # train / validation / test, percent
+    round(100 * _D.train_fraction), round(100 * _D.val_fraction), round(100 * _D.test_fraction))
+SEED_DEFAULT = _D.seed

@@ -7,7 +7,6 @@ in the analysis process through ``MLService``. Nothing here blocks the event loo
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,12 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from medgui.ui.errors import report_error
+from medgui.ui.errors import handle_error, show_inline
 from medgui.ui.imaging.image_view import ImageView
 from medgui.ui.imaging.prediction_panel import PredictionPanel
 from medgui.ui.imaging.tag_table import TagTable
 from medgui.ui.imaging.window_level import WindowLevelControls
-from medgui.workers.jobs import Job, JobError, ThreadRunner
+from medgui.workers.jobs import Job, JobError, Latest, ThreadRunner
 from medgui.workers.ml_service import MLService
 
 if TYPE_CHECKING:
@@ -44,39 +43,6 @@ def _load(path: str, frame: int) -> XRayImage:
     from medgui.core.imaging.loader import load_image
 
     return load_image(path, frame)
-
-
-def stored_value_mapping(image: XRayImage) -> Callable[[float], float] | None:
-    """Map a displayed value back to the DICOM stored value, or None when they are equal.
-
-    Undoes what the loader did (PS3.3 C.11): MONOCHROME1 inversion about the possible
-    range, then the rescale slope/intercept. A Modality LUT Sequence is not invertible
-    in general, so no stored value is shown for it.
-    """
-    if image.format != "DICOM" or image.is_rgb:
-        return None
-    kw = {t.keyword: t.value for t in image.tags}
-    if "ModalityLUTSequence" in kw and "RescaleSlope" not in kw:
-        return None
-    try:
-        slope = float(kw.get("RescaleSlope") or 1.0)
-        intercept = float(kw.get("RescaleIntercept") or 0.0)
-        bits = int(kw.get("BitsStored") or 16)
-        signed = str(kw.get("PixelRepresentation", "0")).strip() == "1"
-    except ValueError:
-        return None
-    if slope == 0:
-        return None
-    lo, hi = (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1) if signed else (0, 2**bits - 1)
-    lo, hi = sorted((lo * slope + intercept, hi * slope + intercept))
-    if slope == 1.0 and intercept == 0.0 and not image.inverted:
-        return None
-
-    def to_stored(value: float) -> float:
-        modality = (lo + hi - value) if image.inverted else value
-        return (modality - intercept) / slope
-
-    return to_stored
 
 
 class ImagePane(QWidget):
@@ -103,8 +69,8 @@ class ImagePane(QWidget):
         self.runner = runner
         self.image: XRayImage | None = None
         self.last_error: JobError | None = None
-        self._load_job: Job | None = None
-        self._classify_job: Job | None = None
+        self.loads = Latest()  # a newer open supersedes the one still decoding
+        self.readings = Latest()  # a newer classification supersedes the one running
         self._requested: tuple[str, int] | None = None
         self._engine_ready = False
         ml.sig_ready.connect(self._on_engine_ready)
@@ -125,7 +91,6 @@ class ImagePane(QWidget):
         self.load_error = QLabel("")
         self.load_error.setObjectName("loadError")
         self.load_error.setWordWrap(True)
-        self.load_error.setStyleSheet("QLabel { color: #b00020; }")
         self.load_error.setVisible(False)
         self.load_busy = QProgressBar()
         self.load_busy.setObjectName("loadBusy")
@@ -204,25 +169,23 @@ class ImagePane(QWidget):
         self._requested = (path, frame)
         self.load_busy.setVisible(True)
         self.sig_status.emit(f"Opening {Path(path).name}…")
-        job = self.runner.submit(
-            lambda progress, cancelled: _load(path, frame), kind="load", channel="image-load"
-        )
-        self._load_job = job
-        job.sig_result.connect(lambda img, j=job: self._on_loaded(j, img))
-        job.sig_errored.connect(lambda err, j=job, p=path: self._on_load_error(j, p, err))
-        job.sig_finished.connect(lambda j=job: self._on_load_finished(j))
+        job = self.loads.replace(
+            self.runner.submit(lambda progress, cancelled: _load(path, frame), kind="load"))
+        job.sig_result.connect(self._on_loaded)
+        job.sig_errored.connect(lambda err, p=path: self._on_load_error(p, err))
+        job.sig_finished.connect(self._on_load_finished)
         return job
 
-    def _on_loaded(self, job: Job, image: XRayImage) -> None:
-        if job is not self._load_job:
-            return
+    def _on_loaded(self, image: XRayImage) -> None:
+        self.readings.cancel()  # a reading of the image shown before is of no use now
         same_file = self.image is not None and self.image.path == image.path
         self.image = image
         self.last_error = None
+        show_inline(self.load_error, "")
         self.load_error.setVisible(False)
         self.view.set_image(
             image.pixels, image.window, image.value_range, modality=image.modality,
-            stored_value=stored_value_mapping(image), keep_view=same_file,
+            stored_value=image.stored_value, keep_view=same_file,
         )
         self.view.set_inverted(False)
         self.file_label.setText(image.path.name)
@@ -246,19 +209,18 @@ class ImagePane(QWidget):
         if self.auto_classify.isChecked():
             self.classify()
 
-    def _on_load_error(self, job: Job, path: str, error: JobError) -> None:
-        if job is not self._load_job:
-            return
+    def _on_load_error(self, path: str, error: JobError) -> None:
         self.last_error = error
         self.sig_status.emit(f"Could not open {Path(path).name}")
-        self.load_error.setText(f"Could not open {Path(path).name}: {error.message}")
-        self.load_error.setVisible(True)
-        report_error(self, "Could not open image", error)
 
-    def _on_load_finished(self, job: Job) -> None:
-        if job is self._load_job:
-            self.load_busy.setVisible(False)
-            self._load_job = None
+        def inline(message: str) -> None:
+            show_inline(self.load_error, f"Could not open {Path(path).name}: {message}")
+            self.load_error.setVisible(True)
+
+        handle_error(self, "Could not open image", error, inline)
+
+    def _on_load_finished(self) -> None:
+        self.load_busy.setVisible(self.loads.busy)
 
     def _show_frames(self, image: XRayImage) -> None:
         multi = image.n_frames > 1
@@ -281,24 +243,22 @@ class ImagePane(QWidget):
             return None
         image = self.image
         payload = {"path": str(image.path), "frame": image.frame, "heatmap": True, "model": None}
-        job = self.ml.submit("classify_image", payload, channel="classify")
-        self._classify_job = job
+        job = self.readings.replace(self.ml.submit("classify_image", payload))
         self.prediction.clear()
         waiting = "" if self._engine_ready else " (starting the analysis engine, first use takes a few seconds)"
         self.prediction.set_busy(True, f"Classifying {image.path.name}…{waiting}")
-        job.sig_result.connect(lambda r, j=job, im=image: self._on_prediction(j, im, r))
-        job.sig_errored.connect(lambda e, j=job: self._on_classify_error(j, e))
-        job.sig_cancelled.connect(lambda j=job: self._on_classify_cancelled(j))
-        job.sig_finished.connect(lambda j=job: self._on_classify_finished(j))
+        job.sig_result.connect(lambda r, im=image: self._on_prediction(im, r))
+        job.sig_errored.connect(self._on_classify_error)
+        job.sig_cancelled.connect(lambda j=job, im=image: self._on_classify_cancelled(j, im))
+        job.sig_finished.connect(self._on_classify_finished)
         return job
 
     def cancel_classification(self) -> None:
-        if self._classify_job is not None:
-            self._classify_job.cancel()
+        self.readings.cancel()
 
-    def _on_prediction(self, job: Job, image: XRayImage, result: dict[str, Any]) -> None:
+    def _on_prediction(self, image: XRayImage, result: dict[str, Any]) -> None:
         current = self.image
-        if job is not self._classify_job or current is None:
+        if current is None:
             return
         if str(result.get("path")) != str(current.path) or current is not image:
             return  # a reading of an image no longer shown
@@ -309,23 +269,20 @@ class ImagePane(QWidget):
         self.sig_status.emit(f"{current.path.name}: {result.get('label')} ({result.get('model')})")
         self.sig_model_used.emit(str(result.get("model", "")))
 
-    def _on_classify_error(self, job: Job, error: JobError) -> None:
-        if job is not self._classify_job:
-            return
+    def _on_classify_error(self, error: JobError) -> None:
+        # No model installed is expected: said once in the reading panel, no dialog per image.
         self.last_error = error
-        self.prediction.show_error(error.message)
         if error.type == "ModelLoadError":
             self.sig_model_failed.emit(error.message)
-        report_error(self, "Could not classify image", error)
+        handle_error(self, "Could not classify image", error, self.prediction.show_error)
 
-    def _on_classify_cancelled(self, job: Job) -> None:
-        if job is self._classify_job:
+    def _on_classify_cancelled(self, job: Job, image: XRayImage) -> None:
+        if self.readings.current is job and self.image is image:  # the user's Cancel
             self.prediction.set_busy(False, "Classification cancelled.")
 
-    def _on_classify_finished(self, job: Job) -> None:
-        if job is self._classify_job:
+    def _on_classify_finished(self) -> None:
+        if not self.readings.busy:
             self.prediction.set_busy(False)
-            self._classify_job = None
 
     def _on_engine_ready(self, _info: object) -> None:
         self._engine_ready = True
@@ -358,6 +315,7 @@ if __name__ == "__main__":
 
     from PySide6.QtWidgets import QApplication
 
+    from medgui.core.imaging.loader import is_probably_image
     from medgui.core.paths import SAMPLES
 
     app = QApplication(sys.argv)
@@ -365,7 +323,7 @@ if __name__ == "__main__":
     pane = ImagePane(ml, ThreadRunner())
     pane.resize(1300, 850)
     pane.show()
-    samples = sorted(p for p in SAMPLES.glob("*") if p.is_file()) if SAMPLES.exists() else []
+    samples = sorted(p for p in SAMPLES.glob("*") if p.is_file() and is_probably_image(p))
     if len(sys.argv) > 1 or samples:
         pane.open_path(sys.argv[1] if len(sys.argv) > 1 else samples[0])
     code = app.exec()

@@ -16,18 +16,14 @@ from __future__ import annotations
 import functools
 import math
 import sys
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from medgui.workers.imports import import_in_background
 
 if TYPE_CHECKING:
     import numpy as np
@@ -100,29 +96,6 @@ def _viewbox_class() -> type:
     return WindowingViewBox
 
 
-class _Loader(QObject):
-    sig_loaded = Signal()
-
-
-@functools.cache
-def _pyqtgraph_loader() -> _Loader:
-    """Import pyqtgraph on a thread once; ``sig_loaded`` fires on the GUI thread after."""
-    # Created on the GUI thread, so the signal is queued to it; owned by the application
-    # so it is destroyed with it, not during interpreter tear-down.
-    loader = _Loader(QCoreApplication.instance())
-
-    def work() -> None:
-        try:
-            import pyqtgraph  # noqa: F401
-        finally:
-            loader.sig_loaded.emit()
-
-    thread = threading.Thread(target=work, name="medgui-import-pyqtgraph", daemon=True)
-    # Started from the event loop, i.e. after the window has been shown and painted.
-    QTimer.singleShot(0, thread.start)
-    return loader
-
-
 class ImageView(QWidget):
     """Shows an image with window/level, zoom, pan, invert and a heatmap overlay.
 
@@ -176,7 +149,7 @@ class ImageView(QWidget):
             # pyqtgraph takes ~0.3 s to import (most of the app's start-up): import it on
             # a thread once the window is up, and build the viewer when it is there.
             # Anything that needs the viewer before then builds it at once.
-            _pyqtgraph_loader().sig_loaded.connect(self.ensure_ready)
+            import_in_background("pyqtgraph").sig_imported.connect(self.ensure_ready)
 
     # -- the pyqtgraph scene, built on first need -----------------------------------
     @property
@@ -446,12 +419,6 @@ if __name__ == "__main__":
     view.set_image(demo, window=(2000.0, 3000.0))
     view.set_heatmap(np.exp(-((xx[::8, ::8] - 400) ** 2 + (yy[::8, ::8] - 500) ** 2) / 8000.0))
     view.show_heatmap(True)
-    shell = QWidget()
-    lay = QHBoxLayout(shell)
-    lay.addWidget(view, 1)
-    from medgui.ui.imaging.window_level import WindowLevelControls
-
-    lay.addWidget(WindowLevelControls(view))
-    shell.resize(1000, 800)
-    shell.show()
+    view.resize(900, 800)
+    view.show()
     sys.exit(app.exec())

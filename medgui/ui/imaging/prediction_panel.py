@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from medgui.ui.style import ALERT_BOX_STYLE, ERROR_STYLE, NOTICE_BOX_STYLE
+
 NOTICE = "Decision support only — not a diagnosis. Review the image yourself."
 
 
@@ -87,10 +89,7 @@ class PredictionPanel(QWidget):
         self.applicability = QLabel("")
         self.applicability.setObjectName("applicabilityWarning")
         self.applicability.setWordWrap(True)
-        self.applicability.setStyleSheet(
-            "QLabel { background: #fde7e9; color: #8a1c1c; border: 1px solid #e8a0a6;"
-            " border-radius: 3px; padding: 4px; }"
-        )
+        self.applicability.setStyleSheet(ALERT_BOX_STYLE)
         self.applicability.hide()
         self.model = QLabel("")
         self.model.setObjectName("modelLabel")
@@ -99,10 +98,7 @@ class PredictionPanel(QWidget):
         self.notice = QLabel(NOTICE)
         self.notice.setObjectName("decisionSupportNotice")
         self.notice.setWordWrap(True)
-        self.notice.setStyleSheet(
-            "QLabel { background: #fff4ce; color: #5c4400; border: 1px solid #e0c060;"
-            " border-radius: 3px; padding: 4px; }"
-        )
+        self.notice.setStyleSheet(NOTICE_BOX_STYLE)
         self.heatmap_check = QCheckBox("Show heatmap")
         self.heatmap_check.setObjectName("heatmapCheck")
         self.heatmap_check.setToolTip("Highlight the regions that drove the reading (Grad-CAM)")
@@ -158,11 +154,12 @@ class PredictionPanel(QWidget):
                 item.widget().deleteLater()
         self.heatmap_check.setEnabled(False)
         self.status.setText(message)
+        self.status.setStyleSheet("")
 
     def show_error(self, message: str) -> None:
         self.set_busy(False)
         self.status.setText(f"Classification failed: {message}")
-        self.status.setStyleSheet("QLabel { color: #b00020; }")
+        self.status.setStyleSheet(ERROR_STYLE)
 
     def show_result(self, result: dict[str, Any]) -> None:
         """Show a ``classify_image`` result."""

@@ -78,3 +78,23 @@ class WindowLevelControls(QWidget):
     def _on_spin(self) -> None:
         if not self._updating:
             self.view.set_window(self.center.value(), self.width.value())
+
+
+if __name__ == "__main__":
+    import sys
+
+    import numpy as np
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv)
+    yy, xx = np.mgrid[0:1024, 0:768]
+    demo = (np.sin(xx / 40.0) * np.cos(yy / 60.0) * 2000 + 2000).astype(np.float32)
+    view = ImageView()
+    view.set_image(demo, window=(2000.0, 3000.0), modality="CR")
+    shell = QWidget()
+    layout = QHBoxLayout(shell)
+    layout.addWidget(view, 1)
+    layout.addWidget(WindowLevelControls(view))
+    shell.resize(1100, 800)
+    shell.show()
+    sys.exit(app.exec())

@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from medgui.core.records.store import Classification
+from medgui.ui.errors import show_inline
 from medgui.ui.records.record_models import LEGEND_HTML, highlight, local_time
+from medgui.ui.style import CAUTION_STYLE, MUTED_STYLE
 
 
 def top_of(probabilities: dict[str, float], k: int = 5) -> list[tuple[str, float]]:
@@ -46,7 +48,7 @@ class ClassificationPanel(QWidget):
         self.verdict.setFont(font)
         self.model_label = QLabel("")
         self.model_label.setObjectName("modelLabel")
-        self.model_label.setStyleSheet("color: #555;")
+        self.model_label.setStyleSheet(MUTED_STYLE)
 
         self._bars_box = QWidget()
         self._bars = QGridLayout(self._bars_box)
@@ -89,15 +91,15 @@ class ClassificationPanel(QWidget):
         self._set_bars([])
         self.verdict.setText("Not classified yet.")
         self.model_label.setText("")
-        self.status.setText("")
+        show_inline(self.status, "")
         self.view.clear()
         self.history.clear()
 
     def set_busy(self) -> None:
-        self.status.setText("Classifying…")
+        show_inline(self.status, "Classifying…", "")
 
     def set_failed(self, message: str) -> None:
-        self.status.setText(f"Classification failed: {message}")
+        show_inline(self.status, f"Classification failed: {message}")
 
     def _set_bars(self, rows: Sequence[tuple[str, float]]) -> None:
         while self._bars.count():
@@ -122,7 +124,7 @@ class ClassificationPanel(QWidget):
             reason = reason or "no reason given"
             prefix = "" if reason.lower().startswith("cannot classify") else "Cannot classify reliably: "
             self.verdict.setText(prefix + reason)
-            self.verdict.setStyleSheet("color: #b35900;")
+            self.verdict.setStyleSheet(CAUTION_STYLE)
         else:
             share = f" ({probability:.0%})" if probability is not None else ""
             self.verdict.setText(f"Suggested: {label}{share}")
@@ -137,7 +139,7 @@ class ClassificationPanel(QWidget):
         label = result.get("label") if result.get("reliable", True) else None
         self._set_verdict(label, probabilities.get(label or ""),
                           str(result.get("reason", "")), str(result.get("model", "")))
-        self.status.setText("")
+        show_inline(self.status, "")
         return highlight(self.view.document(), text, result.get("tokens") or [])
 
     def show_stored(self, classification: Classification | None) -> None:

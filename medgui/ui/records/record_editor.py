@@ -6,7 +6,8 @@ save is one small SQLite transaction on the GUI thread (a few milliseconds, see
 ``benchmarks/bench_records.py``) after a pause in typing, so typing never waits on
 it; imports and exports run in the thread pool, classification runs
 in the analysis process. A failed save keeps the text in the editor, says so next to
-it, reports the error once and retries.
+it in the error style and retries. Expected failures (``MedguiError``) are shown inline,
+in the pane; unexpected ones also go to the error dialog (``ui.errors``).
 """
 
 from __future__ import annotations
@@ -35,11 +36,13 @@ from PySide6.QtWidgets import (
 from medgui.core.errors import MedguiError
 from medgui.core.paths import SAMPLES
 from medgui.core.records import transfer as record_io
+from medgui.core.records.results import save_result
 from medgui.core.records.store import Record, RecordStore
-from medgui.ui.errors import report_error
+from medgui.ui.errors import handle_error, show_inline
 from medgui.ui.records.classification_panel import ClassificationPanel
 from medgui.ui.records.record_list import RecordBrowser
-from medgui.workers.jobs import Job, JobError, ThreadRunner
+from medgui.ui.style import ERROR_STYLE, MUTED_STYLE
+from medgui.workers.jobs import Job, JobError, Latest, ThreadRunner
 from medgui.workers.ml_service import MLService
 
 
@@ -70,8 +73,8 @@ class RecordPane(QWidget):
         self.current: Record | None = None
         self.dirty = False
         self._loading = False
-        self._error_reported = False
         self._jobs: list[Job] = []  # keep Python wrappers alive until they finish
+        self.classifications = Latest()  # classifying again supersedes the run in flight
 
         self.autosave_timer = QTimer(self, singleShot=True, interval=self.AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.save)
@@ -158,7 +161,7 @@ class RecordPane(QWidget):
         self.model.set_records(records)
         self.browser.select(self.current.id if self.current else None)
         where = "in the trash" if self.browser.trash_mode else "shown"
-        self.browser.status.setText(f"{len(records)} record(s) {where}")
+        show_inline(self.browser.status, f"{len(records)} record(s) {where}", "")
         self._update_actions()
 
     def select_record(self, record_id: int) -> bool:
@@ -168,7 +171,7 @@ class RecordPane(QWidget):
         try:
             record = self.store.get(record_id)
         except MedguiError as exc:
-            report_error(self, "Could not open the record", exc)
+            self._show_problem(f"Could not open the record: {exc}")
             return False
         self._show(record)
         self.browser.select(record.id)
@@ -191,7 +194,6 @@ class RecordPane(QWidget):
         self.body_edit.setPlainText(record.body if record else "")  # also clears undo
         self._loading = False
         self.dirty = False
-        self._error_reported = False
         self._set_status("Saved" if record is not None else "")
         if record is None:
             self.panel.clear()
@@ -214,7 +216,11 @@ class RecordPane(QWidget):
 
     def _set_status(self, text: str, error: bool = False) -> None:
         self.save_status.setText(text)
-        self.save_status.setStyleSheet("color: #b00020;" if error else "color: #555;")
+        show_inline(self.save_status, text, ERROR_STYLE if error else MUTED_STYLE)
+
+    def _show_problem(self, message: str) -> None:
+        """An expected failure of a record action, inline under the list."""
+        show_inline(self.browser.status, message)
 
     def _on_edited(self, *_args: Any) -> None:
         if self._loading or self.current is None:
@@ -234,15 +240,12 @@ class RecordPane(QWidget):
                                        body=self.body_edit.toPlainText(),
                                        patient_ref=self.patient_edit.text())
         except MedguiError as exc:
+            # Said next to the text, once: no dialog while the retries go on.
             self._set_status(f"Not saved: {getattr(exc, 'message', exc)}", error=True)
-            if not self._error_reported:
-                self._error_reported = True
-                report_error(self, "The record could not be saved", exc)
             self.autosave_timer.start(self.RETRY_MS)
             return False
         self.current = record
         self.dirty = False
-        self._error_reported = False
         self._set_status("Saved")
         self.model.update_record(record)
         self.sig_saved.emit(record.id)
@@ -261,7 +264,7 @@ class RecordPane(QWidget):
         try:
             return action()
         except MedguiError as exc:
-            report_error(self, title or "The record database could not be read", exc)
+            self._show_problem(f"{title or 'The record database could not be read'}: {exc}")
             return default
 
     def _after_change(self, record: Record | None) -> None:
@@ -317,8 +320,8 @@ class RecordPane(QWidget):
                 "classification history for good? This cannot be undone.") != QMessageBox.StandardButton.Yes:
             return
         record_id, following = self.current.id, self._next_after(self.current.id)
-        self._safe(lambda: self.store.purge(record_id), None, "Could not delete")
-        self._after_change(following)
+        if self._safe(lambda: self.store.purge(record_id) or True, None, "Could not delete"):
+            self._after_change(following)
 
     def _on_trash_toggled(self, _on: bool) -> None:
         self.save()
@@ -340,7 +343,8 @@ class RecordPane(QWidget):
         job = self.runner.submit(work, kind="records-io")
         self._jobs.append(job)
         job.sig_result.connect(done)
-        job.sig_errored.connect(lambda error: report_error(self, title, error))
+        job.sig_errored.connect(lambda error: handle_error(
+            self, title, error, lambda message: self._show_problem(f"{title}: {message}")))
         job.sig_finished.connect(lambda: self._jobs.remove(job))
         return job
 
@@ -349,7 +353,7 @@ class RecordPane(QWidget):
         store, files = self.store, list(paths)
 
         def done(ids: list[int]) -> None:
-            self.browser.status.setText(f"Imported {len(ids)} record(s)")
+            show_inline(self.browser.status, f"Imported {len(ids)} record(s)", "")
             self._fill_filters()
             self.refresh()
             self.sig_imported.emit(len(ids))
@@ -360,7 +364,8 @@ class RecordPane(QWidget):
         store, trash = self.store, self.browser.trash_mode
         return self._run(lambda: record_io.export_records(store, path, include_deleted=trash),
                          "Export failed",
-                         lambda n: self.browser.status.setText(f"Exported {n} record(s) to {Path(path).name}"))
+                         lambda n: show_inline(self.browser.status,
+                                               f"Exported {n} record(s) to {Path(path).name}", ""))
 
     def _ask_import(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(self, "Import records", "",
@@ -382,7 +387,8 @@ class RecordPane(QWidget):
             return None
         self.save()  # a failed save was reported; the editor's text is classified anyway
         record_id, text = self.current.id, self.body_edit.toPlainText()
-        job = self.ml.submit(self.classify_kind, {"text": text, "top_k": 5}, channel="classify-text")
+        job = self.classifications.replace(
+            self.ml.submit(self.classify_kind, {"text": text, "top_k": 5}))
         self._jobs.append(job)
         self.panel.set_busy()
         job.sig_result.connect(lambda result: self._on_classified(record_id, text, result))
@@ -391,19 +397,11 @@ class RecordPane(QWidget):
         return job
 
     def _on_classify_failed(self, error: JobError) -> None:
-        self.panel.set_failed(error.message)
-        report_error(self, "The record could not be classified", error)
+        handle_error(self, "The record could not be classified", error, self.panel.set_failed)
 
     def _on_classified(self, record_id: int, text: str, result: dict[str, Any]) -> None:
-        reliable = bool(result.get("reliable", True))
-        name, version = result.get("model_name"), result.get("model_version")
-        if not name:
-            name, _, version = str(result.get("model", "unknown")).partition("@")
-        self._safe(lambda: self.store.add_classification(
-            record_id, result.get("label") if reliable else None,
-            result.get("probabilities", {}), str(name), str(version or ""),
-            "" if reliable else str(result.get("reason", ""))),
-            None, "The classification could not be saved")
+        self._safe(lambda: save_result(self.store, record_id, result),
+                   None, "The classification could not be saved")
         record = self._safe(lambda: self.store.get(record_id), None)
         if record is not None:
             self.model.update_record(record)

@@ -34,8 +34,9 @@ from PySide6.QtWidgets import (
 )
 
 from medgui.core.errors import ModelLoadError
-from medgui.core.models.registry import EXPORT_SUFFIX, TASKS, ModelCard, Registry
-from medgui.ui.errors import report_error
+from medgui.core.models.card import ModelCard, metrics_heading
+from medgui.core.models.registry import EXPORT_SUFFIX, TASKS, Registry
+from medgui.ui.errors import handle_error, show_inline
 from medgui.workers.jobs import Job, JobError, ThreadRunner
 
 COLUMNS = ["name", "version", "task", "created", "active", "source"]
@@ -78,9 +79,12 @@ def card_html(card: ModelCard, active: bool = False) -> str:
                  f"specificity {op.get('specificity', 0):.3f}")
         metric_rows.append(("at the chosen threshold", point))
     if m.get("n") is not None:
-        metric_rows.append(("test examples", e(str(m["n"]))))
+        metric_rows.append(("examples", e(str(m["n"]))))
+    if m.get("evaluated_on"):
+        metric_rows.append(("evaluated on", e(str(m["evaluated_on"]))))
     if metric_rows:
-        out.append("<h3>Test metrics</h3>" + _table(metric_rows))
+        heading = metrics_heading(card)
+        out.append(f"<h3>{e(heading[:1].upper() + heading[1:])}</h3>" + _table(metric_rows))
     per_class = m.get("per_class")
     if isinstance(per_class, dict) and per_class:
         head = "<tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>"
@@ -249,9 +253,9 @@ class ModelManagerDialog(QDialog):
         try:
             self.registry.activate(card.ref)  # one small atomic JSON write
         except ModelLoadError as exc:
-            report_error(self, "Cannot activate the model", exc)
+            show_inline(self.status, f"Cannot activate the model: {exc}")
             return
-        self.status.setText(f"{card.ref} is now the active {card.task} model.")
+        show_inline(self.status, f"{card.ref} is now the active {card.task} model.", "")
         self.refresh(card.ref)
         self.sig_changed.emit()
 
@@ -261,8 +265,8 @@ class ModelManagerDialog(QDialog):
         if card is None:
             return None
         if card.builtin:
-            report_error(self, "Cannot delete", ModelLoadError(
-                f"{card.ref} is shipped with medgui and cannot be deleted; activate another model instead"))
+            show_inline(self.status, f"Cannot delete: {card.ref} is shipped with medgui and cannot "
+                                     "be deleted; activate another model instead.")
             return None
         box = QMessageBox(QMessageBox.Icon.Question, "Delete model",
                           f"Delete {card.ref}? Its files are removed from the registry; records "
@@ -311,7 +315,7 @@ class ModelManagerDialog(QDialog):
             self._ml, self._own_ml = MLService(self), True
         job = self._ml.submit("import_model", {"path": str(archive), "root": str(self.registry.root)})
         self._watch(job, "import", lambda card: f"Imported {card['name']}@{card['version']}.")
-        self.status.setText(f"Checking and importing {archive.name}…")
+        show_inline(self.status, f"Checking and importing {archive.name}…", "")
         return job
 
     def _run(self, fn: Any, what: str, done: Any) -> Job:
@@ -324,14 +328,14 @@ class ModelManagerDialog(QDialog):
         self._selection_changed()
 
         def on_result(result: Any) -> None:
-            self.status.setText(done(result))
+            show_inline(self.status, done(result), "")
             select = f"{result['name']}@{result['version']}" if isinstance(result, dict) else None
             self.refresh(select)
             self.sig_changed.emit()
 
         def on_error(error: JobError) -> None:
-            self.status.setText(f"Could not {what}: {error.message}")
-            report_error(self, f"Could not {what} the model", error)
+            handle_error(self, f"Could not {what} the model", error,
+                         lambda message: show_inline(self.status, f"Could not {what}: {message}"))
 
         def on_finished() -> None:
             self.job = None

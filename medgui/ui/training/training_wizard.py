@@ -3,8 +3,8 @@
 One ``QWizardPage`` per step (``Pages``); the pages live in ``wizard_pages`` (task,
 data, check, split, imbalance, model) and ``wizard_eval`` (train, evaluate, save).
 Scans and registry writes run in the ``ThreadRunner``; training runs as the ``train``
-job of the analysis process (``MLService``), so TensorFlow never loads in the GUI
-process and the window stays responsive (see ``benchmarks/bench_training_gui_stall.py``).
+job of ``MLService``'s training process (not the one that classifies), so TensorFlow
+never loads in the GUI process, the window stays responsive and readings go on (see ``benchmarks/bench_training_gui_stall.py``).
 
 The wizard keeps what the steps produce (``scan``, ``outcome``) and builds the frozen
 ``TrainingConfig`` from its fields when training starts (``build_config``).
@@ -12,27 +12,22 @@ The wizard keeps what the steps produce (``scan``, ``outcome``) and builds the f
 
 from __future__ import annotations
 
-from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget, QWizard
 
-from medgui.core.models.registry import ModelCard, Registry
+from medgui.core.models.card import ModelCard
+from medgui.core.models.registry import Registry
+from medgui.core.training.config import TrainingConfig
+from medgui.core.training.staging import discard_staged
+from medgui.ui.training import wizard_eval, wizard_pages
+from medgui.ui.training.wizard_check import CheckPage
+from medgui.ui.training.wizard_common import Pages
 from medgui.workers.jobs import Job, ThreadRunner
 from medgui.workers.ml_service import MLService
 
-
-class Pages(IntEnum):
-    TASK = 0
-    DATA = 1
-    CHECK = 2
-    SPLIT = 3
-    IMBALANCE = 4
-    MODEL = 5
-    TRAIN = 6
-    EVALUATE = 7
-    SAVE = 8
+__all__ = ["Pages", "TrainingWizard"]
 
 
 class TrainingWizard(QWizard):
@@ -54,7 +49,6 @@ class TrainingWizard(QWizard):
     def __init__(self, ml: MLService, runner: ThreadRunner, registry: Registry | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from medgui.ui.training import wizard_eval, wizard_pages
         self.ml = ml
         self.runner = runner
         self._registry = registry
@@ -69,7 +63,7 @@ class TrainingWizard(QWizard):
         self.setOption(QWizard.WizardOption.HaveHelpButton, False)
         self.setPage(Pages.TASK, wizard_pages.TaskPage())
         self.setPage(Pages.DATA, wizard_pages.DataPage())
-        self.setPage(Pages.CHECK, wizard_pages.CheckPage())
+        self.setPage(Pages.CHECK, CheckPage())
         self.setPage(Pages.SPLIT, wizard_pages.SplitPage())
         self.setPage(Pages.IMBALANCE, wizard_pages.ImbalancePage())
         self.setPage(Pages.MODEL, wizard_pages.ModelPage())
@@ -96,10 +90,8 @@ class TrainingWizard(QWizard):
         page = self.page(Pages.CHECK)
         return page.excluded() if page is not None else []  # type: ignore[attr-defined]
 
-    def build_config(self) -> Any:
+    def build_config(self) -> TrainingConfig:
         """The frozen ``TrainingConfig`` the fields describe."""
-        from medgui.core.ml.train import TrainingConfig
-
         f = self.field
         table = self.uses_table()
         return TrainingConfig(
@@ -138,8 +130,6 @@ class TrainingWizard(QWizard):
         outcome, self.outcome = self.outcome, None
         self.threshold = None
         if outcome is not None and self.saved is None:
-            from medgui.core.ml.train import discard_staged
-
             self.runner.submit(lambda progress, cancelled: discard_staged(outcome), kind="discard")
 
     # -- closing -------------------------------------------------------------------

@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from medgui.core.training import datasets
+from medgui.ui.errors import handle_error
+from medgui.ui.style import ERROR_STYLE, WARNING_STYLE
 from medgui.ui.training.charts import ClassBarChart
+from medgui.ui.training.wizard_common import fill_table, make_table
 from medgui.workers.jobs import Job, JobError
-
-WARNING_STYLE = "background:#fff4ce; border:1px solid #e0b000; padding:6px;"
-ERROR_STYLE = "color:#b00020;"
 
 
 class CheckPage(QWizardPage):
@@ -34,8 +34,6 @@ class CheckPage(QWizardPage):
 
     def __init__(self) -> None:
         super().__init__()
-        from medgui.ui.training.wizard_pages import make_table
-
         self.setTitle("Check the data")
         self.setSubTitle("Every file is opened once. Unreadable files and duplicates are "
                          "listed and skipped; nothing here stops the scan.")
@@ -113,7 +111,7 @@ class CheckPage(QWizardPage):
                 return datasets.scan_table(Path(path), text_col, label_col, progress, cancelled)
             return datasets.scan_folder(Path(path), task, progress, cancelled)
 
-        job = self.wizard().runner.submit(scan, kind="scan", channel="wizard-scan")
+        job = self.wizard().runner.submit(scan, kind="scan")  # cancel() above: latest wins
         job.sig_progress.connect(self._on_progress)
         job.sig_result.connect(self._on_result)
         job.sig_errored.connect(self._on_error)
@@ -139,9 +137,13 @@ class CheckPage(QWizardPage):
     def _on_error(self, error: JobError) -> None:
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-        self.status.setText(f"The data cannot be used: {error.message}")
-        self.status.setStyleSheet(ERROR_STYLE)
         self._job = None
+
+        def inline(message: str) -> None:
+            self.status.setText(f"The data cannot be used: {message}")
+            self.status.setStyleSheet(ERROR_STYLE)
+
+        handle_error(self, "Scanning the data failed", error, inline)
 
     def _on_result(self, scan: datasets.DatasetScan) -> None:
         self._job = None
@@ -153,8 +155,6 @@ class CheckPage(QWizardPage):
 
     # -- showing -------------------------------------------------------------------------
     def _show(self, scan: datasets.DatasetScan | None) -> None:
-        from medgui.ui.training.wizard_pages import fill_table
-
         for widget in (self.unreadable, self.duplicates, self.cross):
             widget.clear()
         if scan is None:

@@ -1,7 +1,7 @@
 """The training wizard's last steps: train, evaluate on the test split, save.
 
-Training is the ``train`` job of the analysis process; its progress dicts feed the
-live curves. Registering the model is a registry write in the ``ThreadRunner``.
+Training is the ``train`` job, run in a training process of its own (started for the
+run, stopped after it); its progress dicts feed the live curves. Registering the model is a registry write in the ``ThreadRunner``.
 """
 
 from __future__ import annotations
@@ -29,10 +29,14 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from medgui.core.errors import ModelLoadError
+from medgui.core.models.card import check_name
 from medgui.core.training import metrics
-from medgui.ui.errors import report_error
+from medgui.core.training.staging import register_staged
+from medgui.ui.errors import handle_error
+from medgui.ui.style import ERROR_STYLE
 from medgui.ui.training.charts import ConfusionMatrixChart, RocChart, TrainingCurves
-from medgui.ui.training.wizard_pages import ERROR_STYLE, fill_table, make_table
+from medgui.ui.training.wizard_common import fill_table, make_table
 from medgui.workers.jobs import Job, JobError
 
 
@@ -64,7 +68,8 @@ class TrainPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle("Training")
-        self.setSubTitle("The model trains in the analysis process; the window stays usable.")
+        self.setSubTitle("The model trains in a process of its own; the window, and "
+                         "classification, stay usable.")
         self.phase = QLabel()
         self.curves = TrainingCurves()
         self.progress = QProgressBar()
@@ -101,11 +106,12 @@ class TrainPage(QWizardPage):
         self._phase_key = None
         self.progress.setRange(0, 0)
         self.eta.setText("starting…")
-        self.phase.setText("Starting the analysis process (loading TensorFlow)…")
+        self.phase.setText("Starting the training process (loading TensorFlow)…")
         self.status.setText("")
         self.status.setStyleSheet("")
         self.config = wizard.build_config()
-        job = wizard.ml.submit("train", {"config": self.config.to_json()}, channel="wizard-train")
+        # The training process, not the analysis one: readings go on meanwhile (cancel() above).
+        job = wizard.ml.submit("train", {"config": self.config.to_json()})
         job.sig_progress.connect(self._on_progress)
         job.sig_result.connect(self._on_result)
         job.sig_errored.connect(self._on_error)
@@ -167,9 +173,11 @@ class TrainPage(QWizardPage):
         self.completeChanged.emit()
 
     def _on_error(self, error: JobError) -> None:
-        self.status.setText(f"Training failed: {error.message} Go Back to change the settings.")
-        self.status.setStyleSheet(ERROR_STYLE)
-        report_error(self, "Training failed", error)
+        def inline(message: str) -> None:
+            self.status.setText(f"Training failed: {message} Go Back to change the settings.")
+            self.status.setStyleSheet(ERROR_STYLE)
+
+        handle_error(self, "Training failed", error, inline)
 
     def _on_cancelled(self) -> None:
         self.status.setText("Cancelled — nothing was registered. Go Back to change the settings, "
@@ -341,9 +349,10 @@ class SavePage(QWizardPage):
         self.status.setText("")
 
     def validatePage(self) -> bool:
-        name = self.name.text().strip()
-        if not name or name.startswith(".") or any(ch in name for ch in "/\\@:"):
-            self.status.setText("A name cannot be empty, start with a dot or contain / \\ @ :")
+        try:
+            check_name(self.name.text().strip())
+        except ModelLoadError as exc:
+            self.status.setText(exc.message)
             self.status.setStyleSheet(ERROR_STYLE)
             return False
         return True
@@ -353,23 +362,13 @@ class SavePage(QWizardPage):
         w = self.wizard()
         if not self.validatePage() or w.outcome is None or self.job is not None:
             return
-        outcome, registry = w.outcome, w.registry
-        card = dict(outcome["card"])
-        ev = outcome.get("evaluation") or {}
-        if w.threshold is not None and ev.get("roc"):
-            # The threshold picked on the Evaluate page is the one the model will use.
-            op = metrics.operating_point(ev["roc"], w.threshold)
-            card["threshold"] = w.threshold
-            card["metrics"] = {**card.get("metrics", {}), "operating_point": op,
-                               "sensitivity": op["sensitivity"], "specificity": op["specificity"]}
-        result = {**outcome, "card": card}
+        outcome, registry, threshold = w.outcome, w.registry, w.threshold
         name, notes = self.name.text().strip(), self.notes.toPlainText().strip()
         activate = self.activate.isChecked()
 
         def register(progress: Any, cancelled: Any) -> Any:
-            from medgui.core.ml.train import register_staged
-
-            return register_staged(result, name, notes, activate, registry)
+            # The threshold picked on the Evaluate page is the one the model will use.
+            return register_staged(outcome, name, notes, activate, registry, threshold=threshold)
 
         self.status.setText("Saving…")
         self.status.setStyleSheet("")
@@ -385,8 +384,11 @@ class SavePage(QWizardPage):
 
     def _on_error(self, error: JobError) -> None:
         self.job = None
-        self.status.setText(f"Not saved: {error.message}")
-        self.status.setStyleSheet(ERROR_STYLE)
         self.wizard().button(self.wizard().WizardButton.FinishButton).setEnabled(True)
-        report_error(self, "Saving the model failed", error)
+
+        def inline(message: str) -> None:
+            self.status.setText(f"Not saved: {message}")
+            self.status.setStyleSheet(ERROR_STYLE)
+
+        handle_error(self, "Saving the model failed", error, inline)
 

@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -21,50 +20,30 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWizardPage,
 )
 
 from medgui.core.errors import DatasetError
-from medgui.core.training import datasets
+from medgui.core.training import datasets, splits
 from medgui.core.training import options as training_options
-from medgui.ui.training.training_wizard import Pages
-from medgui.ui.training.wizard_check import CheckPage
+from medgui.ui.errors import handle_error, show_inline
+from medgui.ui.style import ERROR_STYLE
+from medgui.ui.training.wizard_common import (
+    Pages,
+    fill_table,
+    make_table,
+    scan_labels,
+    usable_scan,
+)
+from medgui.workers.jobs import Latest
 
-__all__ = ["CheckPage", "DataPage", "ImbalancePage", "ModelPage", "SplitPage", "TaskPage"]
-
-WARNING_STYLE = "background:#fff4ce; border:1px solid #e0b000; padding:6px;"
-ERROR_STYLE = "color:#b00020;"
-
-
-def fill_table(table: QTableWidget, rows: list[list[Any]]) -> None:
-    """Replace the rows of ``table`` with read-only cells."""
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            item = QTableWidgetItem(str(value))
-            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            if isinstance(value, int | float):
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            table.setItem(r, c, item)
-
-
-def make_table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    return table
-
+__all__ = ["DataPage", "ImbalancePage", "ModelPage", "SplitPage", "TaskPage"]
 
 class TaskPage(QWizardPage):
     """Step 1: image or text."""
@@ -134,6 +113,7 @@ class DataPage(QWizardPage):
         self.text_column.currentTextChanged.connect(self.completeChanged)
         self.label_column.currentTextChanged.connect(self.completeChanged)
         self._columns_for = ""
+        self._columns_job = Latest()  # a newer table's header supersedes the one being read
 
     def initializePage(self) -> None:
         text = self.wizard().task() == "text"
@@ -166,13 +146,14 @@ class DataPage(QWizardPage):
     def _load_columns(self, path: Path) -> None:
         self._columns_for = str(path)
         self.columns_status.setText("Reading the header…")
-        job = self.wizard().runner.submit(lambda progress, cancelled: datasets.table_columns(path),
-                                          kind="table_columns", channel="wizard-columns")
+        job = self._columns_job.replace(self.wizard().runner.submit(
+            lambda progress, cancelled: datasets.table_columns(path), kind="table_columns"))
         job.sig_result.connect(self._set_columns)
-        job.sig_errored.connect(lambda err: self.columns_status.setText(err.message))
+        job.sig_errored.connect(lambda err: handle_error(
+            self, "Reading the table failed", err, lambda m: show_inline(self.columns_status, m)))
 
     def _set_columns(self, columns: list[str]) -> None:
-        self.columns_status.setText("")
+        show_inline(self.columns_status, "")
         for combo, guess in ((self.text_column, "text"), (self.label_column, "label")):
             combo.clear()
             combo.addItems(columns)
@@ -296,7 +277,7 @@ class SplitPage(QWizardPage):
     def compute_split(self) -> Any:
         """The split the current settings give (cheap: index arithmetic over the scan)."""
         labels, groups = scan_labels(self.wizard(), self.group.text() or None)
-        return datasets.split_items(labels, groups, self.train.value() / 100,
+        return splits.split_items(labels, groups, self.train.value() / 100,
                                     self.val.value() / 100, self.test.value() / 100,
                                     self.seed.value())
 
@@ -366,7 +347,7 @@ class ImbalancePage(QWizardPage):
             return
         counts = [self.train_labels.count(c) for c in self.classes]
         if self.choice() == "weights":
-            weights = datasets.class_weights(self.train_labels, self.classes)
+            weights = splits.class_weights(self.train_labels, self.classes)
             shown = [f"{weights[k]:.3f}" for k in range(len(self.classes))]
         else:
             shown = ["1 (not weighted)"] * len(self.classes)
@@ -479,18 +460,3 @@ class ModelPage(QWizardPage):
         for widget, shown in ((self.image_size, task == "image"), (self.vocab_size, task == "text"),
                               (self.seq_len, task == "text")):
             self.form.setRowVisible(widget, shown)
-
-
-# -- the scan's items, seen through the settings of the earlier pages ----------------------
-def usable_scan(wizard: Any) -> Any:
-    """The scan without the classes the user excluded on the Check page."""
-    return wizard.scan.without_classes(wizard.excluded_classes())
-
-
-def scan_labels(wizard: Any, pattern: str | None) -> tuple[list[str], list[str]]:
-    """Class names and groups of the usable items."""
-    scan = usable_scan(wizard)
-    labels = [item.label for item in scan.items]
-    groups = [datasets.group_of(item.name, pattern) if pattern and item.path is not None
-              else item.group for item in scan.items]
-    return labels, groups

@@ -16,7 +16,8 @@ from medgui.core.ml.image.cnn import (
     last_conv_layer_name,
 )
 from medgui.core.ml.modelio import check_no_executable_layers, load_model
-from medgui.core.models.registry import ModelCard, Registry
+from medgui.core.models.card import ModelCard
+from medgui.core.models.registry import Registry
 
 
 @pytest.mark.parametrize("arch", sorted(ARCHITECTURES))

@@ -27,7 +27,8 @@ SCRIPT = textwrap.dedent("""
     cpu = tf.config.list_physical_devices("CPU")[0]
     tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
 
-    from medgui.core.ml.train import TrainingConfig, make_strategy, run_training
+    from medgui.core.ml.train import make_strategy, run_training
+    from medgui.core.training.config import TrainingConfig
 
     strategy = make_strategy("mirrored")
     config = TrainingConfig(task="image", data=sys.argv[1], architecture="seed_cnn", image_size=32,

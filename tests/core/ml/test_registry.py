@@ -10,12 +10,10 @@ keras = pytest.importorskip("keras")
 
 from medgui.core.errors import ModelLoadError  # noqa: E402
 from medgui.core.ml import modelio  # noqa: E402
-from medgui.core.models.registry import (  # noqa: E402
-    ModelCard,
-    Registry,
-    card_summary,
-    sha256_file,
-)
+from medgui.core.models.card import ModelCard, card_summary, sha256_file  # noqa: E402
+from medgui.core.models.registry import Registry  # noqa: E402
+
+SAFE = modelio.check_model_safe  # the registry's safety check, as the app passes it
 
 
 def _tiny_model(lambda_layer: bool = False) -> keras.Model:
@@ -105,7 +103,7 @@ def test_tampered_model_is_refused(tmp_path, model_files):
 def test_lambda_model_is_refused_on_register_and_import(tmp_path, model_files):
     reg = _registry(tmp_path)
     with pytest.raises(ModelLoadError, match="'Lambda' layer, which runs arbitrary code"):
-        reg.register(_staging(tmp_path, model_files, "lambda"), _card("sneaky"), check_model=True)
+        reg.register(_staging(tmp_path, model_files, "lambda"), _card("sneaky"), check_model=SAFE)
     assert reg.list() == []
     # A hand-made export carrying a Lambda model, hashes all correct.
     archive = tmp_path / "sneaky.medgui-model"
@@ -115,7 +113,7 @@ def test_lambda_model_is_refused_on_register_and_import(tmp_path, model_files):
         zf.writestr("card.json", json.dumps(card.to_json()))
         zf.write(model_files / "lambda.keras", "model.keras")
     with pytest.raises(ModelLoadError, match="'Lambda' layer"):
-        reg.import_model(archive)
+        reg.import_model(archive, check_model=SAFE)
     assert reg.list() == [] and [p.name for p in reg.root.iterdir()] == []
 
 
@@ -125,13 +123,13 @@ def test_export_import_round_trip(tmp_path, model_files):
     exported = reg.export("chest@1", tmp_path)
     assert exported.name == "chest-1.medgui-model"
     other = Registry(root=tmp_path / "elsewhere", builtin=None)
-    imported = other.import_model(exported)
+    imported = other.import_model(exported, check_model=SAFE)
     assert imported.ref == "chest@1" and imported.files == card.files
     assert imported.metrics == card.metrics and imported.notes == "first try"
     loaded = modelio.load_model(other.get("chest@1"), other)
     assert loaded.count_params() == modelio.load_model(reg.get("chest@1"), reg).count_params()
     # Importing again keeps both: the second copy gets the next version.
-    assert other.import_model(exported).ref == "chest@2"
+    assert other.import_model(exported, check_model=SAFE).ref == "chest@2"
 
 
 def test_import_refuses_tampered_or_foreign_archives(tmp_path, model_files):
@@ -144,15 +142,15 @@ def test_import_refuses_tampered_or_foreign_archives(tmp_path, model_files):
             data = src.read(info)
             dst.writestr(info, data + b"x" if info.filename == "vocabulary.txt" else data)
     with pytest.raises(ModelLoadError, match="integrity check"):
-        reg.import_model(bad)
+        reg.import_model(bad, check_model=SAFE)
     evil = tmp_path / "evil.zip"
     with zipfile.ZipFile(evil, "w") as zf:
         zf.writestr("../outside.txt", "x")
     with pytest.raises(ModelLoadError, match="unsafe file name"):
-        reg.import_model(evil)
+        reg.import_model(evil, check_model=SAFE)
     (tmp_path / "plain.txt").write_text("hello")
     with pytest.raises(ModelLoadError, match="not a medgui model export"):
-        reg.import_model(tmp_path / "plain.txt")
+        reg.import_model(tmp_path / "plain.txt", check_model=SAFE)
     assert [c.ref for c in reg.list()] == ["chest@1"]
     assert not (tmp_path / "outside.txt").exists()
 

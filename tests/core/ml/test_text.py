@@ -58,21 +58,61 @@ def test_training_learns_and_reports_progress():
     assert probs.argmax(1).tolist() == [0, 1, 2]
 
 
-def test_progress_and_cancel():
+def test_progress_reports_each_epoch_with_phase():
     from medgui.core.ml.text.classify import train_text_model
 
     texts, labels = corpus(60)
     seen = []
     train_text_model(texts, labels, CLASSES, arch="rnn", epochs=2, seq_len=12, vocab_size=100,
                      embed_dim=8, units=8, progress=seen.append)
-    epochs = [p for p in seen if p.get("stage") == "train"]
+    assert seen[0]["phase"] == "vocabulary" and not any("stage" in p for p in seen)
+    epochs = [p for p in seen if p["phase"] == "epoch"]
     assert [p["epoch"] for p in epochs] == [1, 2] and epochs[-1]["fraction"] == 1.0
+    assert epochs[0]["batches"] == 2 and epochs[0]["batch"] == 2  # 60 texts, batches of 32
     assert "loss" in epochs[0]["logs"]
-    with pytest.raises(Cancelled):
-        train_text_model(texts, labels, CLASSES, arch="rnn", epochs=50, seq_len=12, vocab_size=100,
-                         embed_dim=8, units=8, cancelled=lambda: True)
     with pytest.raises(TrainingError):
         train_text_model(texts, [5] * len(texts), CLASSES, epochs=1)
+
+
+def test_cancel_stops_training_within_a_batch_or_so():
+    """Fails if cancelling does nothing: the run would go on for 50 epochs of 15 batches."""
+    from medgui.core.ml.text.classify import train_text_model
+
+    texts, labels = corpus(60)
+    checks, seen = [], []
+
+    def cancelled():
+        checks.append(1)
+        return len(checks) >= 3  # the user presses Cancel after a couple of batches
+
+    with pytest.raises(Cancelled):
+        train_text_model(texts, labels, CLASSES, arch="rnn", epochs=50, batch_size=4, seq_len=12,
+                         vocab_size=100, embed_dim=8, units=8, progress=seen.append, cancelled=cancelled)
+    epochs = [p for p in seen if p["phase"] == "epoch"]
+    # One (cut-short) epoch report: training stopped in epoch 1, after batch 3 of 15.
+    assert [p["epoch"] for p in epochs] == [1] and epochs[0]["batches"] == 15
+    assert 1 <= epochs[0]["batch"] <= 4, f"{epochs[0]['batch']} batches ran; cancel should stop within one"
+    assert len(checks) <= 4
+
+
+def test_weight_decay_reaches_the_optimizer(monkeypatch):
+    """The wizard offers weight decay and the card records it: the text trainer must use it."""
+    import keras
+
+    from medgui.core.ml.text.classify import train_text_model
+
+    made = []
+    real = keras.optimizers.AdamW
+
+    def spy(*args, **kwargs):
+        made.append(real(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(keras.optimizers, "AdamW", spy)
+    texts, labels = corpus(30)
+    train_text_model(texts, labels, CLASSES, arch="rnn", epochs=1, seq_len=8, vocab_size=50,
+                     embed_dim=4, units=4, weight_decay=0.02)
+    assert len(made) == 1 and made[0].weight_decay == pytest.approx(0.02)
 
 
 def test_save_reload_keeps_vocabulary_and_predictions():

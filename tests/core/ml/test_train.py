@@ -15,7 +15,6 @@ pytest.importorskip("tensorflow")
 from medgui.core.errors import Cancelled, DatasetError, ModelLoadError, TrainingError  # noqa: E402
 from medgui.core.ml import modelio  # noqa: E402
 from medgui.core.ml.train import (  # noqa: E402
-    TrainingConfig,
     evaluate_model,
     register_outcome,
     register_staged,
@@ -23,6 +22,7 @@ from medgui.core.ml.train import (  # noqa: E402
     train_job,
 )
 from medgui.core.models.registry import Registry  # noqa: E402
+from medgui.core.training.config import TrainingConfig  # noqa: E402
 from tests.dataset_factory import image_folder, text_table, write_image  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -68,6 +68,18 @@ def test_image_training_evaluates_on_the_test_split(image_run, image_data):
     assert [e["epoch"] for e in epochs] == list(range(1, len(outcome.history["loss"]) + 1))
     assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(epochs[-1]["logs"])
     json.dumps(card.to_json())
+
+
+def test_card_says_where_its_figures_come_from_and_records_the_config(image_run, image_data):
+    outcome, _ = image_run
+    card = outcome.card
+    assert card.metrics["split"] == "test"
+    assert card.metrics["evaluated_on"].startswith("test split, grouped by patient (file-name pattern")
+    assert card.metrics["evaluated_on"].endswith(f"({card.training['split_sizes']['test']} examples)")
+    assert card.metrics["threshold_rule"] == image_config(image_data).threshold_rule
+    assert "sensitivity >= 0.93" in card.metrics["threshold_rule"]
+    # The recorded options are the run's config: `medgui train` with them trains the same model.
+    assert TrainingConfig.from_json(card.training) == image_config(image_data)
 
 
 def test_register_and_evaluate_a_trained_model(image_run, image_data, tmp_path):

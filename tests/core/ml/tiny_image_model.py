@@ -47,7 +47,8 @@ def trained(arch: str = "seed_cnn", size: int = 32, epochs: int = 4):  # noqa: A
 
 def register(model, name: str = "tiny", threshold: float | None = 0.5, classes=None):  # noqa: ANN001, ANN201
     """Save ``model`` into the test's registry (``$MEDGUI_HOME``) and return its card."""
-    from medgui.core.models.registry import ModelCard, Registry
+    from medgui.core.models.card import ModelCard
+    from medgui.core.models.registry import Registry
 
     card = ModelCard(
         name=name,

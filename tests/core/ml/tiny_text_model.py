@@ -48,7 +48,7 @@ def trained(arch: str = "lstm"):  # noqa: ANN201 - (keras.Model, history)
 def register(model, name: str = "tiny-text", classes=None):  # noqa: ANN001, ANN201
     """Save ``model`` into the test's registry (``$MEDGUI_HOME``) and return its card."""
     from medgui.core.ml.text.classify import save_text_model
-    from medgui.core.models.registry import ModelCard
+    from medgui.core.models.card import ModelCard
 
     card = ModelCard(name=name, task="text", classes=list(classes or CLASSES), architecture=model.name)
     return save_text_model(model, card)

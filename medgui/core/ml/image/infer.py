@@ -29,7 +29,8 @@ from medgui.core.errors import Cancelled, MedguiError
 from medgui.core.imaging.loader import XRayImage, applicability_warnings, load_image
 from medgui.core.imaging.preprocess import model_input
 from medgui.core.ml.modelio import cached_classifier
-from medgui.core.models.registry import ModelCard, Registry
+from medgui.core.models.card import ModelCard
+from medgui.core.models.registry import Registry
 
 ProgressFn = Callable[[dict[str, Any]], None]
 CancelledFn = Callable[[], bool]

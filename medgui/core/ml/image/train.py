@@ -1,6 +1,6 @@
 """Training pipeline for image classifiers: data streaming, class weights, fitting.
 
-Used by ``scripts/train_default_image_model.py`` and by the training wizard. Images are
+Used by ``core.ml.train.run_training`` (the wizard, ``medgui train`` and the scripts). Images are
 streamed from disk through ``medgui.core.imaging.preprocess.load_model_input``, the same
 function inference uses, so a model sees identical inputs in training and in use.
 Nothing here knows about processes or Qt: progress goes through a plain callback and
@@ -9,9 +9,8 @@ cancellation through a plain predicate.
 
 from __future__ import annotations
 
-import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import keras
@@ -19,9 +18,7 @@ import numpy as np
 import tensorflow as tf
 
 from medgui.core.errors import Cancelled, DatasetError
-
-ProgressFn = Callable[[dict[str, Any]], None]
-CancelledFn = Callable[[], bool]
+from medgui.core.ml.progress import CancelledFn, ProgressCallback, ProgressFn
 
 # Augmentation safe for chest radiographs: small rotations, shifts, zooms and contrast
 # changes, as positioning and exposure vary. No horizontal flip: the heart is on the
@@ -106,88 +103,6 @@ def build_image_dataset(
             num_parallel_calls=tf.data.AUTOTUNE,
         )
     return ds.prefetch(tf.data.AUTOTUNE)
-
-
-def stratified_group_split(
-    labels: Sequence[int], groups: Sequence[str], val_fraction: float = 0.2, seed: int = 0
-) -> tuple[np.ndarray, np.ndarray]:
-    """Indices ``(train, val)`` with every group on one side and classes balanced.
-
-    Uses ``StratifiedGroupKFold`` with ``round(1 / val_fraction)`` folds and keeps the
-    first fold for validation, so no patient's images are on both sides.
-    """
-    from sklearn.model_selection import StratifiedGroupKFold
-
-    n_splits = max(2, round(1.0 / val_fraction))
-    splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-    train_idx, val_idx = next(splitter.split(np.zeros(len(labels)), np.asarray(labels), np.asarray(groups)))
-    return np.sort(train_idx), np.sort(val_idx)
-
-
-class ProgressCallback(keras.callbacks.Callback):
-    """Reports training progress as plain dicts and stops training when cancelled.
-
-    Each report is ``{"epoch", "epochs", "batch", "batches", "logs": {...}, "phase"}``
-    with ``phase`` ``"batch"`` or ``"epoch"`` (epochs and batches count from 1).
-    Batch reports are throttled to ``min_interval`` seconds; epoch reports always go.
-    """
-
-    def __init__(
-        self,
-        progress: ProgressFn | None = None,
-        cancelled: CancelledFn | None = None,
-        batches: int | None = None,
-        min_interval: float = 0.2,
-    ) -> None:
-        super().__init__()
-        self.progress = progress or (lambda info: None)
-        self.cancelled = cancelled or (lambda: False)
-        self.batches = batches
-        self.min_interval = min_interval
-        self.epoch = 0
-        self.epochs = 0
-        self.was_cancelled = False
-        self._last = 0.0
-
-    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
-        self.epochs = int(self.params.get("epochs") or 0)
-        self.batches = self.batches or self.params.get("steps")
-
-    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        self.epoch = epoch + 1
-
-    def _check_cancel(self) -> None:
-        if not self.was_cancelled and self.cancelled():
-            self.was_cancelled = True
-            self.model.stop_training = True
-
-    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-        self._check_cancel()
-        now = time.monotonic()
-        if now - self._last >= self.min_interval:
-            self._last = now
-            self.progress(self._info("batch", batch + 1, logs))
-
-    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        self._check_cancel()
-        self.progress(self._info("epoch", self.batches, logs))
-
-    def _info(self, phase: str, batch: int | None, logs: dict[str, Any] | None) -> dict[str, Any]:
-        return {
-            "phase": phase,
-            "epoch": self.epoch,
-            "epochs": self.epochs,
-            "batch": batch,
-            "batches": self.batches,
-            "logs": {k: float(v) for k, v in (logs or {}).items() if _is_number(v)},
-        }
-
-
-def _is_number(v: Any) -> bool:
-    try:
-        return math.isfinite(float(v))
-    except (TypeError, ValueError):
-        return False
 
 
 def fit_model(
@@ -278,39 +193,3 @@ def predict_dataset(model: keras.Model, ds: tf.data.Dataset) -> np.ndarray:
         x = batch[0] if isinstance(batch, tuple) else batch
         out.append(fn(x).numpy())
     return np.concatenate(out, axis=0)
-
-
-def binary_metrics(y_true: Sequence[int], p_pos: Sequence[float], threshold: float) -> dict[str, Any]:
-    """Accuracy, sensitivity, specificity and ROC AUC of ``p_pos >= threshold``."""
-    from sklearn.metrics import roc_auc_score
-
-    y = np.asarray(y_true).astype(bool)
-    p = np.asarray(p_pos, dtype=np.float64)
-    pred = p >= threshold
-    tp, tn = int(np.sum(pred & y)), int(np.sum(~pred & ~y))
-    fp, fn = int(np.sum(pred & ~y)), int(np.sum(~pred & y))
-    return {
-        "accuracy": (tp + tn) / len(y),
-        "sensitivity": tp / (tp + fn) if tp + fn else float("nan"),
-        "specificity": tn / (tn + fp) if tn + fp else float("nan"),
-        "roc_auc": float(roc_auc_score(y, p)) if 0 < y.sum() < len(y) else float("nan"),
-        "confusion": {"tp": tp, "tn": tn, "fp": fp, "fn": fn},
-        "threshold": float(threshold),
-    }
-
-
-def choose_threshold(y_true: Sequence[int], p_pos: Sequence[float], min_sensitivity: float = 0.93) -> float:
-    """Operating threshold: Youden's J optimum, lowered if needed to reach ``min_sensitivity``.
-
-    Missing pneumonia costs more than a second look at a normal film, so the threshold
-    never trades sensitivity below ``min_sensitivity`` for specificity.
-    """
-    from sklearn.metrics import roc_curve
-
-    fpr, tpr, thr = roc_curve(np.asarray(y_true), np.asarray(p_pos))
-    thr = np.clip(thr, 0.0, 1.0)
-    youden = int(np.argmax(tpr - fpr))
-    if tpr[youden] >= min_sensitivity:
-        return float(thr[youden])
-    ok = np.flatnonzero(tpr >= min_sensitivity)
-    return float(thr[ok[0]])  # the highest threshold that reaches the target

@@ -32,7 +32,8 @@ from medgui.core.ml.text.model import (  # noqa: F401 - the public face of text 
     save_text_model,
     train_text_model,
 )
-from medgui.core.models.registry import ModelCard, Registry
+from medgui.core.models.card import ModelCard
+from medgui.core.models.registry import Registry
 from medgui.core.text import negation
 from medgui.core.text import tokens as textprep
 
@@ -104,8 +105,14 @@ class TextClassifier:
             per token with ``text`` (as written), ``start``/``end`` (offsets into
             ``text``), ``weight`` (occlusion, in [-1, 1], relative to the strongest word;
             positive pushed towards the predicted class; 0 for words the model did not
-            read or does not know), ``known`` and ``negated``.
+            read or does not know), ``known`` and ``negated``; ``warnings``: e.g. that
+            the text was cut to ``textprep.MAX_TEXT_CHARS`` characters (offsets stay valid:
+            what is read is a prefix of ``text``).
         """
+        warnings: list[str] = []
+        if len(text) > textprep.MAX_TEXT_CHARS:  # the model reads its first seq_len words only
+            text = text[: textprep.MAX_TEXT_CHARS]
+            warnings.append(textprep.truncation_warning())
         tokens = textprep.tokenize(text)
         ids = self.ids(tokens)
         window = ids[: self.seq_len]
@@ -126,7 +133,7 @@ class TextClassifier:
             if scale > 1e-9:
                 weight_of = {word: float(d / scale) for word, d in zip(occluded, drops, strict=True)}
         reliable, reason = self._reliability(len(window), known)
-        spans = negation.find_negations(text)
+        spans = negation.find_negations(text) if explain else []  # only the tokens use it
         order = np.argsort(-p)[: max(1, top_k)]
         return {
             "label": self.card.classes[best] if reliable else None,
@@ -152,6 +159,7 @@ class TextClassifier:
                 }
                 for k, tok in enumerate(tokens)
             ] if explain else [],
+            "warnings": warnings,
         }
 
     def _reliability(self, n: int, known: int) -> tuple[bool, str]:

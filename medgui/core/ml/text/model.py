@@ -15,7 +15,6 @@ many edited copies of the ids (occlusion attribution) in a single call.
 from __future__ import annotations
 
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,9 @@ import numpy as np
 import tensorflow as tf
 
 from medgui.core.errors import Cancelled, TrainingError
-from medgui.core.models.registry import ModelCard, Registry
+from medgui.core.ml.progress import ProgressCallback
+from medgui.core.models.card import ModelCard
+from medgui.core.models.registry import Registry
 from medgui.core.text import tokens as textprep
 
 DEFAULT_VOCAB_SIZE = 10_000
@@ -157,47 +158,6 @@ def assemble(vectorizer: keras.layers.TextVectorization, network: keras.Model) -
     return keras.Model(text, network(vectorizer(text)), name="text_classifier")
 
 
-class _Progress(keras.callbacks.Callback):
-    def __init__(self, epochs: int, progress: Callable[[dict[str, Any]], None] | None, cancelled: Callable[[], bool] | None):
-        super().__init__()
-        self.epochs = epochs
-        self.progress = progress
-        self.cancelled = cancelled
-        self.epoch = 0
-        self.last = time.monotonic()
-
-    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        self.epoch = epoch
-
-    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-        # Checked every batch so a cancel takes effect within one batch.
-        if self.cancelled is not None and self.cancelled():
-            self.model.stop_training = True
-        now = time.monotonic()
-        if self.progress is not None and now - self.last >= 0.5:  # an epoch can take a minute
-            self.last = now
-            steps = (self.params or {}).get("steps") or 0
-            self.progress({
-                "stage": "batch",
-                "epoch": self.epoch + 1,
-                "epochs": self.epochs,
-                "batch": batch + 1,
-                "batches": steps,
-                "fraction": (self.epoch + ((batch + 1) / steps if steps else 0)) / self.epochs,
-                "logs": {k: float(v) for k, v in (logs or {}).items()},
-            })
-
-    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        if self.progress is not None:
-            self.progress({
-                "stage": "train",
-                "epoch": epoch + 1,
-                "epochs": self.epochs,
-                "fraction": (epoch + 1) / self.epochs,
-                "logs": {k: float(v) for k, v in (logs or {}).items()},
-            })
-
-
 def vectorize(vectorizer: keras.layers.TextVectorization, texts: Sequence[str], batch: int = 512) -> np.ndarray:
     """Normalise ``texts`` and return their token ids, shape (len(texts), seq_len)."""
     norm = [textprep.normalize_for_model(t) for t in texts]
@@ -226,18 +186,19 @@ def train_text_model(
     patience: int = 3,
     strategy: tf.distribute.Strategy | None = None,
     restore_best: bool = True,
+    weight_decay: float = 0.0,
 ) -> tuple[keras.Model, dict[str, Any]]:
     """Train a text classifier and return (end-to-end model, history).
 
     The vocabulary is learnt from the *training* texts only. With ``val``, training stops
     when the validation loss has not improved for ``patience`` epochs and the best
-    weights are restored. ``labels`` are indices into ``classes``.
+    weights are restored. ``labels`` are indices into ``classes``. The optimizer is AdamW
+    with ``weight_decay`` (0: plain Adam) and gradient clipping.
 
-    ``progress`` receives plain dicts: ``{"stage": "vocabulary"}`` first, then
-    ``{"stage": "batch", "epoch", "epochs", "batch", "batches", "fraction", "logs"}`` at
-    most twice a second and ``{"stage": "train", "epoch", "epochs", "fraction", "logs"}``
-    at the end of every epoch (``logs``: loss, accuracy, val_loss, val_accuracy).
-    ``strategy``: a ``tf.distribute`` strategy to build and train under.
+    ``progress`` receives ``{"phase": "vocabulary"}`` first, then the reports of
+    ``core.ml.progress.ProgressCallback`` (``phase`` ``"batch"`` at most every 0.2 s and
+    ``"epoch"`` at the end of every epoch; ``logs``: loss, accuracy, val_loss,
+    val_accuracy). ``strategy``: a ``tf.distribute`` strategy to build and train under.
 
     Raises
     ------
@@ -254,7 +215,7 @@ def train_text_model(
     keras.utils.set_random_seed(seed)
     strategy = strategy or tf.distribute.get_strategy()
     if progress:
-        progress({"stage": "vocabulary", "fraction": 0.0})
+        progress({"phase": "vocabulary", "fraction": 0.0})
     norm_train = [textprep.normalize_for_model(t) for t in texts]
     vectorizer = build_vectorizer(norm_train, vocab_size, seq_len)
     x = vectorize(vectorizer, texts)
@@ -265,7 +226,8 @@ def train_text_model(
         .prefetch(tf.data.AUTOTUNE)
     )
     val_ds = None
-    callbacks: list[keras.callbacks.Callback] = [_Progress(epochs, progress, cancelled)]
+    progress_cb = ProgressCallback(progress, cancelled)
+    callbacks: list[keras.callbacks.Callback] = [progress_cb]
     if val is not None and len(val[0]):
         xv = vectorize(vectorizer, val[0])
         val_ds = tf.data.Dataset.from_tensor_slices((xv, np.asarray(val[1], dtype="int64"))).batch(batch_size)
@@ -273,13 +235,13 @@ def train_text_model(
     with strategy.scope():
         network = build_text_model(arch, len(classes), vectorizer.vocabulary_size(), seq_len, embed_dim, units, dropout)
         network.compile(
-            optimizer=keras.optimizers.Adam(learning_rate, clipnorm=1.0),
+            optimizer=keras.optimizers.AdamW(learning_rate, weight_decay=weight_decay, clipnorm=1.0),
             loss="sparse_categorical_crossentropy",
             metrics=["accuracy"],
         )
     fit = network.fit(train_ds, validation_data=val_ds, epochs=epochs, class_weight=class_weight, callbacks=callbacks, verbose=0)
-    if cancelled is not None and cancelled():
-        raise Cancelled()
+    if progress_cb.was_cancelled:
+        raise Cancelled("training cancelled")
     history: dict[str, Any] = {k: [float(v) for v in vals] for k, vals in fit.history.items()}
     if "val_loss" in history:
         history["best_epoch"] = int(np.argmin(history["val_loss"])) + 1
