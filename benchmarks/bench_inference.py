@@ -143,14 +143,14 @@ def main() -> int:
 
     from medgui.core import paths
     from medgui.core.ml.image.cnn import build_image_model
-    from medgui.core.ml.image.infer import get_image_classifier
+    from medgui.core.ml.image.infer import keras_image_classifier
     from medgui.core.models.card import ModelCard
 
     peak, peak_note = cpu_peak_gflops()
     print(f"CPU peak assumed: {peak_note}; load average {os.getloadavg()[0]:.1f}")
     print(f"TensorFlow/Keras {keras.__version__}, TF_ENABLE_ONEDNN_OPTS={os.environ['TF_ENABLE_ONEDNN_OPTS']}")
 
-    shipped = get_image_classifier(args.model)
+    shipped = keras_image_classifier(args.model)  # the Keras paths; the export: bench_light_runtime.py
     seed = build_image_model("seed_cnn", 2)
     seed_card = ModelCard(name="seed_cnn", task="image", classes=["NORMAL", "PNEUMONIA"],
                           architecture="seed_cnn", threshold=0.5, positive_class="PNEUMONIA")

@@ -5,7 +5,8 @@
 #   bash packaging/setup.sh test [ARGS...]  install everything, run ruff, import-linter, mypy and
 #                                           the whole test suite headless (ARGS go to pytest)
 #
-# Installs the Debian libraries Qt needs when run as root (otherwise names them), creates
+# Installs the Debian libraries Qt needs, and poppler-utils for the report tests, when run as
+# root (otherwise names them), creates
 # .venv with Python 3.11+ and installs medgui (editable) with its test tools into it.
 # Re-running is cheap: installed pieces are skipped.
 set -euo pipefail
@@ -21,7 +22,8 @@ VENV="${MEDGUI_VENV:-.venv}"
 QT_DEBS=(libgl1 libegl1 libopengl0 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3
   libxkbcommon0 libxkbcommon-x11-0 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4
   libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-randr0
-  libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0 libxcb-shm0 libxcb-sync1 libxrender1)
+  libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0 libxcb-shm0 libxcb-sync1 libxrender1
+  poppler-utils)  # pdftotext/pdftoppm: the report tests read the PDFs as a person would
 
 missing_debs() {
   command -v dpkg-query >/dev/null 2>&1 || return 0

@@ -22,6 +22,8 @@ COMMAND_MODULES = [
     "medgui.cli.text",
     "medgui.cli.train",
     "medgui.cli.models",
+    "medgui.cli.audit",
+    "medgui.cli.deid",
 ]
 
 

@@ -2,8 +2,8 @@
 
 stdout carries the results (a table, or one JSON object per line with ``--json``);
 the progress bar and error summary go to stderr. Exit status 0 when every input was
-classified, 1 when any failed, 2 for usage errors. TensorFlow is imported only when
-the command runs, so ``medgui --help`` stays fast.
+classified, 1 when any failed, 2 for usage errors. The model reads through its ONNX
+export (ONNX Runtime): TensorFlow is imported only for a model without one.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from medgui.cli.output import finish, public_result
+from medgui.cli.audit import ReadingLog, add_report_options
+from medgui.cli.output import CSV_TAIL, csv_tail, finish, public_result
 from medgui.cli.progress import ProgressBar
 
 
@@ -33,6 +34,7 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--model", metavar="NAME@VERSION", help="model to use (default: the active one)")
     p.add_argument("--batch-size", type=int, default=32, help="images per model call (default 32)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    add_report_options(p)
     p.set_defaults(handler=run)
 
 
@@ -76,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
     clf = get_image_classifier(args.model)  # ModelLoadError -> one line, exit 1 (cli main)
     classes = clf.classes
+    log = ReadingLog("classify-image", clf.card, args.report, args.report_identifying)  # audit + --report
     bar = ProgressBar(len(inputs), "classify", quiet=args.no_progress)
     results: list[dict[str, Any]] = []
     failed = 0
@@ -88,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"medgui classify-image: error: cannot write {args.csv}: {exc.strerror}", file=sys.stderr)
             return 2
         writer = csv.writer(csv_file)
-        writer.writerow(["path", "label", *[f"p_{c}" for c in classes], "model", "error", "warnings"])
+        writer.writerow(["path", "label", *[f"p_{c}" for c in classes], *CSV_TAIL])
     try:
         if not args.json:
             print(_table_header(classes))
@@ -102,12 +105,13 @@ def run(args: argparse.Namespace) -> int:
                 print(_table_row(result, classes), flush=True)
             if writer is not None:
                 writer.writerow(_csv_row(result, classes))
+            log.image(result)
             bar.update(message=Path(result["path"]).name)
     finally:
         bar.close()
         if csv_file is not None:
             csv_file.close()
-    return finish("classify-image", failed, len(inputs), clf.card.ref, args.json)
+    return log.finish(finish("classify-image", failed, len(inputs), clf.card.ref, args.json))
 
 
 def _table_header(classes: list[str]) -> str:
@@ -118,6 +122,8 @@ def _table_row(result: dict[str, Any], classes: list[str]) -> str:
     if "error" in result:
         return f"{'ERROR':<12}  {result['error']}"
     probs = [f"{result['probabilities'][c]:>14.3f}" for c in classes]
+    if result.get("reliable") is False:  # withheld by the applicability gate: say why
+        return "  ".join([f"{'N/A':<12}", *probs, result["path"]]) + f"  ({result.get('reason', '')})"
     warnings = "; ".join(result.get("warnings") or [])
     return "  ".join([f"{result['label']:<12}", *probs, result["path"]]) + (
         f"  (reading may not apply: {warnings})" if warnings else "")
@@ -125,7 +131,6 @@ def _table_row(result: dict[str, Any], classes: list[str]) -> str:
 
 def _csv_row(result: dict[str, Any], classes: list[str]) -> list[str]:
     if "error" in result:
-        return [result["path"], "", *["" for _ in classes], "", result["error"], ""]
+        return [result["path"], "", *["" for _ in classes], *csv_tail(result)]
     probs = [f"{result['probabilities'][c]:.6f}" for c in classes]
-    warnings = "; ".join(result.get("warnings") or [])
-    return [result["path"], result["label"], *probs, result["model"], "", warnings]
+    return [result["path"], result["label"] or "", *probs, *csv_tail(result)]

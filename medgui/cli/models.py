@@ -37,11 +37,16 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
 
 def _entry(card: Any, active: set[str]) -> dict[str, Any]:
     return {"ref": card.ref, **card.to_json(), "builtin": card.builtin, "active": card.ref in active,
-            "path": str(card.path) if card.path else None}
+            "path": str(card.path) if card.path else None, "broken": None}
+
+
+def _broken_entry(entry: Any) -> dict[str, Any]:
+    return {"ref": entry.ref, "name": entry.name, "version": entry.version, "builtin": entry.builtin,
+            "active": False, "path": str(entry.path), "broken": entry.reason}
 
 
 def run(args: argparse.Namespace) -> int:
-    from medgui.core.models.card import card_summary
+    from medgui.core.models.card import card_summary, printable
     from medgui.core.models.registry import Registry
 
     registry = Registry()
@@ -58,20 +63,25 @@ def run(args: argparse.Namespace) -> int:
 
     if action == "list":
         cards = registry.list(args.task)
+        # A version whose card is unreadable has no task to filter on: always listed.
+        broken = registry.problems()
         active = active_refs()
         if args.json:
-            print(json.dumps([_entry(c, active) for c in cards]))
+            print(json.dumps([_entry(c, active) for c in cards] + [_broken_entry(b) for b in broken]))
             return 0
-        if not cards:
+        if not cards and not broken:
             print("no models; train one with `medgui train`", file=sys.stderr)
             return 0
-        width = max(len(c.ref) for c in cards)
+        e = printable  # everything from a card is data: escape control characters
+        width = max(len(e(ref)) for ref in [c.ref for c in cards] + [b.ref for b in broken])
         for c in cards:
             acc = c.metrics.get("accuracy") if c.metrics else None
-            acc_text = f"acc {acc:.3f}" if isinstance(acc, (int, float)) else ""
-            print(f"{'*' if c.ref in active else ' '} {c.ref:<{width}}  {c.task:<5}  {c.architecture:<12}  "
+            acc_text = f"acc {acc:.3f}" if isinstance(acc, (int, float)) and not isinstance(acc, bool) else ""
+            print(f"{'*' if c.ref in active else ' '} {e(c.ref):<{width}}  {c.task:<5}  {e(c.architecture):<12}  "
                   f"{acc_text:<9}  "
-                  f"{c.created[:10]:<10}  {'shipped' if c.builtin else ''}".rstrip())
+                  f"{e(c.created[:10]):<10}  {'shipped' if c.builtin else ''}".rstrip())
+        for b in broken:
+            print(f"! {e(b.ref):<{width}}  broken{' (shipped)' if b.builtin else ''}: {e(b.reason)}")
         return 0
     if action == "show":
         card = registry.get(args.ref)
@@ -79,23 +89,32 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if action == "activate":
         card = registry.activate(args.ref)
-        _say(args, {"active": card.ref, "task": card.task}, f"{card.ref} is now the active {card.task} model")
+        _say(args, {"active": card.ref, "task": card.task},
+             f"{printable(card.ref)} is now the active {card.task} model")
         return 0
     if action == "import":
-        from medgui.core.ml.modelio import check_model_safe  # TensorFlow: only for an import
-
-        card = registry.import_model(args.file, check_model=check_model_safe)
-        _say(args, {"imported": card.ref, "path": str(card.path)}, card.ref)
+        card = registry.import_model(args.file, check_model=_check_and_export)
+        _say(args, {"imported": card.ref, "path": str(card.path)}, printable(card.ref))
         return 0
     if action == "export":
-        out = registry.export(args.ref, args.dest)
-        _say(args, {"exported": registry.get(args.ref).ref, "file": str(out)}, str(out))
+        card = registry.get(args.ref)
+        out = registry.export(card.ref, args.dest)
+        _say(args, {"exported": card.ref, "file": str(out)}, printable(out))
         return 0
     if action == "delete":
-        card = registry.delete(args.ref)
-        _say(args, {"deleted": card.ref}, f"deleted {card.ref}")
+        deleted = registry.delete(args.ref)
+        _say(args, {"deleted": deleted.ref}, f"deleted {printable(deleted.ref)}")
         return 0
     return 2
+
+
+def _check_and_export(card: Any, folder: Path) -> None:
+    """The import's model check (safety check, then the inference export). TensorFlow is
+    imported here, once the archive has passed every check that needs none: a hostile
+    archive is refused in a fraction of a second."""
+    from medgui.core.ml.export import check_and_export
+
+    check_and_export(card, folder)
 
 
 def _say(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:

@@ -22,6 +22,7 @@ from medgui.core.errors import TrainingError
 from medgui.core.training.config import (
     DEFAULT_ARCHITECTURE,
     IMBALANCE,
+    MULTI_LABEL,
     STRATEGIES,
     TASKS,
     TrainingConfig,
@@ -72,6 +73,9 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--positive-class", help="two classes: the one sensitivity refers to")
     p.add_argument("--exclude-class", action="append", default=[], metavar="C",
                    help="leave this class out (repeatable)")
+    p.add_argument("--multi-label", choices=MULTI_LABEL, default=_D.multi_label,
+                   help="a text filed under several classes: leave it out (drop), take its first "
+                        "label, the label given most often (majority), or one example per label (each)")
     p.add_argument("--activate", action="store_true", help="make the new model the active one")
     p.add_argument("--json", action="store_true", help="print the card and evaluation as JSON first")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
@@ -141,8 +145,8 @@ def config_from_args(args: argparse.Namespace) -> TrainingConfig:
     config = TrainingConfig(
         task=args.task, data=args.data, name=args.name or _default_name(args.task, args.data),
         notes=args.notes, text_column=args.text_column, label_column=args.label_column,
-        exclude_classes=tuple(args.exclude_class), group_pattern=args.group_pattern,
-        train_fraction=fractions[0], val_fraction=fractions[1], test_fraction=fractions[2],
+        exclude_classes=tuple(args.exclude_class), multi_label=args.multi_label,
+        group_pattern=args.group_pattern, train_fraction=fractions[0], val_fraction=fractions[1], test_fraction=fractions[2],
         seed=args.seed, imbalance=args.imbalance, augment=not args.no_augment,
         horizontal_flip=args.horizontal_flip, architecture=args.arch, epochs=args.epochs,
         batch_size=args.batch_size, learning_rate=args.lr, dropout=args.dropout,
@@ -157,6 +161,7 @@ def config_from_args(args: argparse.Namespace) -> TrainingConfig:
 _OPTIONS = {
     "task": "--task", "data": "--data", "name": "--name", "notes": "--notes",
     "text_column": "--text-column", "label_column": "--label-column", "group_pattern": "--group-pattern",
+    "multi_label": "--multi-label",
     "val_fraction": "--val", "test_fraction": "--test", "seed": "--seed", "imbalance": "--imbalance",
     "architecture": "--arch", "epochs": "--epochs", "batch_size": "--batch-size", "learning_rate": "--lr",
     "dropout": "--dropout", "weight_decay": "--weight-decay", "patience": "--patience", "kfold": "--kfold",

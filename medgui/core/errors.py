@@ -51,6 +51,11 @@ class TrainingError(MedguiError):
     """Training could not start or failed part-way."""
 
 
+class AuditError(MedguiError):
+    """The audit trail, a feedback case, a report or a de-identified copy could not be
+    read or written."""
+
+
 class Cancelled(Exception):  # noqa: N818 - a state, not an error
     """Raised inside a long job when the user cancels it; never shown as an error."""
 

@@ -1,8 +1,9 @@
-"""Application start-up: QApplication, exception hooks, the window, then the analysis engine.
+"""Application start-up: QApplication, exception hooks, the analysis engine and the window.
 
-The window is shown first, then the image viewer is built once pyqtgraph has been
-imported on a thread, and only then is the analysis process (which imports
-TensorFlow) started, so the user sees a usable window in well under a second. ``MEDGUI_STARTUP_PROBE=1`` prints the moment the window is up and quits
+The analysis process is started with the window (it reads through ONNX Runtime and
+imports no TensorFlow for a reading), the window is shown, then the image viewer is
+built once pyqtgraph has been imported on a thread, so the user sees a usable window in
+well under a second and the first reading soon after. ``MEDGUI_STARTUP_PROBE=1`` prints the moment the window is up and quits
 (``benchmarks/bench_startup.py`` uses it).
 """
 
@@ -82,14 +83,15 @@ def run_app(args: list[str]) -> int:
     ml = MLService(warmup_tasks=("image", "text"))
     runner = ThreadRunner()
     window = MainWindow(ml, runner)
+    # The analysis process starts now, beside the window: it reads through the models'
+    # ONNX exports (about a second to start and load them, no TensorFlow), so the reading
+    # of a file given on the command line is ready about when the viewer is.
+    ml.start()
     window.show()
-    # Start-up order, each step once the one before is done, so that what the user
-    # sees comes first: the window; the image viewer (pyqtgraph, imported on a thread);
-    # then the analysis process (TensorFlow) and the image decoders.
+    # Then, once the image viewer is built (pyqtgraph, imported on a thread), the decoders.
     view = window.image_pane.view
 
     def start_background_work() -> None:
-        ml.start()
         runner.submit(preload_decoders, kind="preload")
 
     if view.ready:

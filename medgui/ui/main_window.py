@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from medgui import __version__
 from medgui.core import paths
 from medgui.core.records.store import RecordStore
+from medgui.ui.audit.workflow import WorkflowActions
 from medgui.ui.imaging.image_pane import ImagePane
 from medgui.ui.imaging.prediction_panel import NOTICE
 from medgui.ui.records.record_editor import RecordPane
@@ -35,11 +36,17 @@ from medgui.workers.ml_service import MLService
 MAX_RECENT = 10
 
 
+ALL_FILES = "All files (*)"
+
+
 def image_filter() -> str:
-    """The Open dialog's filter: the loader's suffixes, then any file (DICOM often has none)."""
+    """The Open dialog's filters. "All files" comes first and is the one selected: DICOM
+    files often have no extension, and a suffix filter would hide them (the folder would
+    look empty). The loader decides by content."""
     from medgui.core.imaging.loader import SUPPORTED_SUFFIXES  # imports OpenCV: not at start-up
 
-    return "X-ray images (" + " ".join(f"*{s}" for s in SUPPORTED_SUFFIXES) + ");;All files (*)"
+    suffixes = " ".join(f"*{s}" for s in SUPPORTED_SUFFIXES)
+    return f"{ALL_FILES};;X-ray images ({suffixes});;DICOMDIR (DICOMDIR)"
 
 
 def settings() -> QSettings:
@@ -106,6 +113,10 @@ class MainWindow(QMainWindow):
             "&Open image…", self.open_dialog, QKeySequence.StandardKey.Open, "openImage"
         )
         file_menu.addAction(self.open_action)
+        self.open_folder_action = self._action(
+            "Open &folder…", self.open_folder_dialog, "Ctrl+Shift+O", "openFolder")
+        self.open_folder_action.setToolTip("List the images of a folder or a DICOM disc")
+        file_menu.addAction(self.open_folder_action)
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.setObjectName("recentMenu")
         self.recent_menu.aboutToShow.connect(self._rebuild_recent_menu)
@@ -142,15 +153,29 @@ class MainWindow(QMainWindow):
         self.active_model_action = QAction("Image model: loading…", self)
         self.active_model_action.setEnabled(False)
         self.models_menu.addAction(self.active_model_action)
+        self.text_model_action = QAction("Text model: …", self)
+        self.text_model_action.setEnabled(False)
+        self.models_menu.addAction(self.text_model_action)
         self.models_menu.addSeparator()
         self.manager_action = self._action("Model &manager…", self.show_model_manager, name="modelManager")
         self.wizard_action = self._action("&Train a new model…", self.show_training_wizard, name="trainWizard")
         self.models_menu.addAction(self.manager_action)
         self.models_menu.addAction(self.wizard_action)
+        # Reports, de-identified copies, the audit history, feedback as a dataset.
+        self.workflow = WorkflowActions(self, file_menu, self.models_menu)
 
         help_menu = bar.addMenu("&Help")
+        self.guide_action = self._action("&User guide", lambda: self.show_help(0),
+                                         QKeySequence.StandardKey.HelpContents, "userGuide")
+        self.shortcuts_action = self._action("&Keyboard shortcuts", lambda: self.show_help(1),
+                                             name="shortcuts")
+        self.models_help_action = self._action("Active &models", lambda: self.show_help(2),
+                                               name="activeModels")
         self.about_action = self._action("&About medgui", self.show_about, name="about")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        for action in (self.guide_action, self.shortcuts_action, self.models_help_action):
+            help_menu.addAction(action)
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
 
     def show_model_manager(self) -> QDialog:
@@ -159,6 +184,7 @@ class MainWindow(QMainWindow):
 
         dialog = ModelManagerDialog(parent=self, runner=self.runner, ml=self.ml)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sig_changed.connect(self.refresh_models)
         dialog.open()
         return dialog
 
@@ -168,8 +194,22 @@ class MainWindow(QMainWindow):
         wizard = TrainingWizard(self.ml, self.runner, parent=self)
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.sig_model_saved.connect(lambda card: self._show_message(f"Registered {card.ref}"))
-        wizard.open()
+        wizard.sig_model_saved.connect(lambda _card: self.refresh_models())
+        wizard.sig_progress_text.connect(self._show_message)
+        # A window of its own, not modal: the window, readings and records stay usable
+        # while a model trains (its progress also shows in the status bar).
+        wizard.setWindowModality(Qt.WindowModality.NonModal)
+        wizard.show()
         return wizard
+
+    def show_help(self, tab: int = 0) -> QDialog:
+        from medgui.ui.help import HelpDialog
+
+        dialog = HelpDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.tabs.setCurrentIndex(tab)
+        dialog.show()
+        return dialog
 
     def show_about(self) -> QMessageBox:
         box = QMessageBox(self)
@@ -178,7 +218,7 @@ class MainWindow(QMainWindow):
         box.setIcon(QMessageBox.Icon.Information)
         box.setText(f"<b>medgui {__version__}</b><br>Offline diagnosis support for chest X-rays "
                     "and clinical records.")
-        box.setInformativeText(NOTICE + " The readings are decision support, not a diagnosis.")
+        box.setInformativeText(NOTICE)  # once: it already says "not a diagnosis"
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         return box
@@ -188,13 +228,21 @@ class MainWindow(QMainWindow):
         start = self.recent_files()[0] if self.recent_files() else str(Path.home())
         path, _ = QFileDialog.getOpenFileName(
             self, "Open X-ray image", str(Path(start).parent if Path(start).is_file() else start),
-            image_filter(),
+            image_filter(), ALL_FILES,
         )
         if path:
             self.open_image(path)
 
+    def open_folder_dialog(self) -> None:
+        """Open a folder (a disc, a PACS export) as a study list."""
+        start = self.recent_files()[0] if self.recent_files() else str(Path.home())
+        folder = QFileDialog.getExistingDirectory(
+            self, "Open folder of images", str(Path(start).parent if Path(start).is_file() else start))
+        if folder:
+            self.open_image(folder)
+
     def open_image(self, path: str | os.PathLike[str]) -> None:
-        """Show the Images tab and open ``path`` there."""
+        """Show the Images tab and open ``path`` there (a folder or DICOMDIR as a study list)."""
         self.tabs.setCurrentWidget(self.image_pane)
         self.image_pane.open_path(path)
 
@@ -256,17 +304,49 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 8000)
 
     def _on_engine_ready(self, info: object) -> None:
+        from medgui.ui.help import active_cards  # plain JSON, once the window is up
+
         loaded = info.get("loaded", []) if isinstance(info, dict) else []
-        if loaded:
-            self._show_model(loaded[0])
+        # A model that needs TensorFlow is "deferred": in use, loaded on its first reading.
+        deferred = info.get("deferred", []) if isinstance(info, dict) else []
+        cards = active_cards()
+        image, text = cards.get("image"), cards.get("text")
+        if image is not None and image.ref in (*loaded, *deferred):
+            self._show_model(image.ref)
         else:
             self.engine_label.setText("Analysis engine ready")
             self.active_model_action.setText("Image model: none loaded")
+        self.text_model_action.setText(f"Text model: {text.ref if text else 'none installed'}")
+        self.record_pane.set_active_text_model(text.ref if text else "")
 
     def _show_model(self, ref: str) -> None:
         self.engine_label.setText(f"Model {ref}")
         self.engine_label.setToolTip("")
         self.active_model_action.setText(f"Image model: {ref}")
+
+    def refresh_models(self) -> dict[str, str]:
+        """Name the active models everywhere after the registry changed (activated,
+        deleted, imported, trained): menu, status bar, and the readings shown."""
+        from medgui.ui.help import active_cards  # plain JSON; imported on first use
+
+        refs = {task: card.ref if card else "" for task, card in active_cards().items()}
+        image, text = refs.get("image", ""), refs.get("text", "")
+        self.active_model_action.setText(f"Image model: {image or 'none installed'}")
+        self.text_model_action.setText(f"Text model: {text or 'none installed'}")
+        self.engine_label.setText(f"Model {image}" if image else "No image model installed")
+        self.engine_label.setToolTip(f"Text model {text}" if text else "")
+        self.record_pane.set_active_text_model(text)
+        prediction = self.image_pane.prediction
+        result = prediction.result or {}
+        used = (f"{result['model_name']}@{result['model_version']}" if result.get("model_name")
+                else str(result.get("model") or ""))
+        if result and used != image:  # a reading by a model no longer in use
+            if self.image_pane.image is not None and self.image_pane.auto_classify.isChecked():
+                self.image_pane.classify()  # read again with the active model
+            else:
+                prediction.clear(f"That reading was by {used}; the active image model is now "
+                                 f"{image or 'none'}. Press Classify for its reading.")
+        return refs
 
     def _on_model_failed(self, message: str) -> None:
         self.engine_label.setText("No usable image model")

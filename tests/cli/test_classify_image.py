@@ -43,7 +43,7 @@ def test_json_lines_for_a_folder_all_good(folder, tiny_model, capsys):
     ]
     assert [r["label"] for r in rows] == ["PNEUMONIA", "PNEUMONIA", "NORMAL"]
     for r in rows:
-        assert set(r) == {"path", "label", "probabilities", "model"}
+        assert set(r) == {"path", "label", "reliable", "reason", "probabilities", "model"}
         assert r["model"] == tiny_model
         assert sum(r["probabilities"].values()) == pytest.approx(1.0, abs=1e-4)
 
@@ -73,7 +73,7 @@ def test_table_and_csv(folder, tiny_model, tmp_path, capsys):
     assert text.count("PNEUMONIA ") >= 2
     with open(out_csv, newline="") as fh:
         rows = list(csv.reader(fh))
-    assert rows[0] == ["path", "label", "p_NORMAL", "p_PNEUMONIA", "model", "error", "warnings"]
+    assert rows[0] == ["path", "label", "p_NORMAL", "p_PNEUMONIA", "model", "error", "warnings", "reliable", "reason"]
     assert len(rows) == 3 and all(r[1] == "PNEUMONIA" and r[4] == tiny_model and r[5] == "" for r in rows[1:])
     assert float(rows[1][2]) + float(rows[1][3]) == pytest.approx(1.0, abs=1e-5)
 

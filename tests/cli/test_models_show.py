@@ -26,7 +26,7 @@ def test_shipped_image_model_shows_auc_split_and_data(capsys):
 
 
 def test_shipped_text_model_shows_test_split_baseline_and_data(capsys):
-    out = show(capsys, "specialty-text")
+    out = show(capsys, "specialty-text@1")  # version 1: figures of one test split, flat baseline keys
     lines = out.splitlines()
     assert "test metrics: accuracy 0.881; macro_f1 0.847" in lines
     assert any(line.startswith("baseline (TF-IDF") and line.endswith("accuracy 0.892; macro_f1 0.839")

@@ -41,7 +41,8 @@ def test_every_config_field_but_the_derived_one_has_a_train_option():
     """A card's config must be reproducible from the command line, field by field."""
     config = TrainingConfig(
         task="text", data="/t.csv", name="n", notes="why", text_column="body", label_column="dept",
-        exclude_classes=("X", "Y"), group_pattern=r"(p\d+)_", train_fraction=0.55, val_fraction=0.25,
+        exclude_classes=("X", "Y"), multi_label="majority", group_pattern=r"(p\d+)_",
+        train_fraction=0.55, val_fraction=0.25,
         test_fraction=0.2, seed=7, imbalance="oversample", augment=False, horizontal_flip=True,
         architecture="bigru", epochs=3, batch_size=8, learning_rate=0.005, dropout=0.1, weight_decay=0.01,
         patience=2, restore_best=False, kfold=3, image_size=64, vocab_size=500, seq_len=40,

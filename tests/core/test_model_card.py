@@ -12,7 +12,8 @@ from medgui.core.models.card import ModelCard, card_summary, data_summary, metri
 from medgui.core.models.registry import Registry
 from medgui.core.training.metrics import evaluate_probabilities
 
-PROVENANCE = {"split", "evaluated_on", "caveat", "threshold_rule", "migrated", "at_0.5", "baseline"}
+# ... plus "gate": the applicability gate's figures (core.ml.gate_fit, scripts/build_gates.py).
+PROVENANCE = {"split", "evaluated_on", "caveat", "threshold_rule", "migrated", "at_0.5", "baseline", "gate"}
 
 
 def _card(**kw) -> ModelCard:

@@ -138,6 +138,7 @@ def test_import_refuses_a_file_that_is_not_a_keras_model(dialog, registry, tmp_p
     archive = tmp_path / "mine.medgui-model"
     with qtbot.waitSignal(dialog.export_to(archive).sig_finished, timeout=10_000):
         pass
+    registry.delete("mine@1")  # else the import is refused as a copy of what is there
     before = [c.ref for c in registry.list()]
     ml = MLService()
     dialog._ml = ml
@@ -152,3 +153,32 @@ def test_import_refuses_a_file_that_is_not_a_keras_model(dialog, registry, tmp_p
     assert errors and errors[0].type == "ModelLoadError"
     assert "Could not import" in dialog.status.text()
     assert [c.ref for c in registry.list()] == before
+
+
+def test_importing_the_same_export_again_is_refused_naming_the_copy_there(dialog, registry, tmp_path,
+                                                                          qtbot):
+    dialog.select("mine@1")
+    archive = tmp_path / "mine-again.medgui-model"
+    with qtbot.waitSignal(dialog.export_to(archive).sig_finished, timeout=10_000):
+        pass
+    before = [c.ref for c in registry.list()]
+    # Checked from the archive's card before anything is unpacked or loaded.
+    assert dialog.import_from(archive) is None
+    assert "already in your registry as mine@1" in dialog.status.text()
+    assert dialog.status.styleSheet() == ERROR_STYLE
+    assert [c.ref for c in registry.list()] == before
+    assert dialog._ml is None  # no analysis process was started for it
+
+
+def test_deleting_the_active_model_says_which_model_takes_over(dialog, registry, qtbot):
+    dialog.select("mine@1")
+    with qtbot.waitSignal(dialog.sig_changed):
+        dialog.activate_button.click()
+    box = dialog.delete_selected()
+    assert "active image model" in box.text()
+    with qtbot.waitSignal(dialog.sig_changed, timeout=10_000):
+        box.button(QMessageBox.StandardButton.Yes).click()
+    assert "Deleted mine@1" in dialog.status.text()
+    assert "default-cnn@1 is now the active image model" in dialog.status.text()
+    listed = {r[0]: r[4] for r in rows(dialog)}
+    assert listed["default-cnn"] == "● active"

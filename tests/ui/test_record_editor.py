@@ -251,20 +251,25 @@ def test_classify_shows_labels_highlights_negation_and_history(qtbot, make_pane)
     assert rest.background().color().blue() > rest.background().color().red()  # away
     assert plain.background().style() == Qt.BrushStyle.NoBrush
     assert negated.fontStrikeOut() and not chest.fontStrikeOut()
+    # A suggestion becomes the record's label only when the clinician accepts it.
+    assert store.history(pane.current.id) == [] and pane.model.index(0, 3).data() == ""
+    qtbot.mouseClick(panel.accept_button, Qt.MouseButton.LeftButton)
     history = store.history(pane.current.id)
     assert [(c.label, c.model_name, c.model_version) for c in history] == [("Cardiology", "fake-text", "3")]
     assert history[0].probabilities["Pulmonology"] == pytest.approx(0.11)
     assert pane.model.index(0, 3).data() == "Cardiology"
     assert panel.history.count() == 1 and "Cardiology 82%" in panel.history.item(0).text()
 
-    # Too little text: no confident label, the reason instead, kept in the history too.
+    # Too little text: no confident label, the reason instead; nothing to accept, and the
+    # accepted label stays.
     pane.body_edit.selectAll()
     qtbot.keyClicks(pane.body_edit, "ok")
     with qtbot.waitSignal(pane.sig_classified, timeout=60000):
         pane.classify()
     assert panel.verdict.text() == "Cannot classify reliably: the text is too short"
-    assert store.get(pane.current.id).latest_label is None
-    assert panel.history.count() == 2
+    assert not panel.accept_button.isEnabled()
+    assert store.get(pane.current.id).latest_label == "Cardiology"
+    assert panel.history.count() == 1
 
 
 def train_tiny_model_job(payload, progress, cancelled):
@@ -312,6 +317,8 @@ def test_classify_with_the_real_text_job_and_a_tiny_model(qtbot, make_pane):
     fracture = next(t for t in result["tokens"] if t["text"] == "fracture")
     assert fracture["negated"] and char_format_at(view, fracture["start"]).fontStrikeOut()
     assert not char_format_at(view, text.index("angina")).fontStrikeOut()
+    assert store.history(pane.current.id) == []  # a suggestion until accepted
+    qtbot.mouseClick(panel.accept_button, Qt.MouseButton.LeftButton)
     stored = store.history(pane.current.id)
     assert [(c.label, c.model_ref) for c in stored] == [("cardiology", tiny["ref"])]
     assert set(stored[0].probabilities) == set(tiny["classes"])

@@ -158,20 +158,8 @@ def _raster_dims(data: bytes, fmt: str) -> tuple[int, int] | None:
             width, height = struct.unpack_from("<ii", data, 18)
             return abs(width), abs(height)
         if fmt == "JPEG":
-            pos = 2
-            while pos + 9 < len(data):
-                if data[pos] != 0xFF:
-                    return None
-                marker = data[pos + 1]
-                if marker == 0xFF:  # fill byte
-                    pos += 1
-                    continue
-                (length,) = struct.unpack_from(">H", data, pos + 2)
-                if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-                    height, width = struct.unpack_from(">HH", data, pos + 5)
-                    return width, height
-                pos += 2 + length
-            return None
+            frame = _jpeg_frame(data)
+            return None if frame is None else (frame[0], frame[1])
         if fmt == "TIFF":
             end = "<" if data[:2] == b"II" else ">"
             (ifd,) = struct.unpack_from(end + "I", data, 4)
@@ -184,6 +172,27 @@ def _raster_dims(data: bytes, fmt: str) -> tuple[int, int] | None:
                     dims[tag] = struct.unpack_from(fmt_v, data, ifd + 10 + 12 * i)[0]
             return (dims[256], dims[257]) if len(dims) == 2 else None
     except (struct.error, KeyError, IndexError):
+        return None
+    return None
+
+
+def _jpeg_frame(data: bytes) -> tuple[int, int, int, int] | None:
+    """(width, height, bits per sample, components) from a JPEG's start-of-frame header."""
+    pos = 2
+    try:
+        while pos + 9 < len(data):
+            if data[pos] != 0xFF:
+                return None
+            marker = data[pos + 1]
+            if marker == 0xFF:  # fill byte
+                pos += 1
+                continue
+            (length,) = struct.unpack_from(">H", data, pos + 2)
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                precision, height, width, components = struct.unpack_from(">BHHB", data, pos + 4)
+                return width, height, precision, components
+            pos += 2 + length
+    except struct.error:
         return None
     return None
 
@@ -204,7 +213,8 @@ def robust_window(pixels: np.ndarray, low_pct: float = 0.5,
     return (low + high) / 2, high - low
 
 
-def _load_raster(path: Path, data: bytes, fmt: str, max_pixels: int) -> dict:
+def _check_raster(path: Path, data: bytes, fmt: str, max_pixels: int) -> None:
+    """Refuse what must not be decoded: too many pixels declared, a truncated JPEG."""
     dims = _raster_dims(data, fmt)
     if dims is not None and dims[0] * dims[1] > max_pixels:
         raise ImageLoadError(
@@ -217,6 +227,10 @@ def _load_raster(path: Path, data: bytes, fmt: str, max_pixels: int) -> dict:
         # read a half-grey radiograph as if it were whole.
         raise ImageLoadError("is a truncated JPEG (the end of the image is missing).",
                              path=path)
+
+
+def _load_raster(path: Path, data: bytes, fmt: str, max_pixels: int) -> dict:
+    _check_raster(path, data, fmt, max_pixels)
     buf = np.frombuffer(data, dtype=np.uint8)
     # ANYDEPTH keeps 16 bits, ANYCOLOR keeps gray as gray; unlike IMREAD_UNCHANGED this
     # honours EXIF orientation (phone photos of films) and drops alpha.
@@ -340,6 +354,78 @@ def _load(path: Path, frame: int, max_pixels: int) -> XRayImage:
         "is not an image in a supported format (PNG, JPEG, BMP, TIFF or DICOM).", path=path)
 
 
+# JPEG's DCT scaling: decode 1/2, 1/4 or 1/8 of each side for the cost of the entropy
+# decoding alone (IDCT, colour conversion and the later resize shrink with the image).
+_REDUCED_FLAGS = {
+    2: (cv2.IMREAD_REDUCED_GRAYSCALE_2, cv2.IMREAD_REDUCED_COLOR_2),
+    4: (cv2.IMREAD_REDUCED_GRAYSCALE_4, cv2.IMREAD_REDUCED_COLOR_4),
+    8: (cv2.IMREAD_REDUCED_GRAYSCALE_8, cv2.IMREAD_REDUCED_COLOR_8),
+}
+
+
+def reduction_factor(width: int, height: int, min_side: int) -> int:
+    """The largest JPEG scale divisor (8, 4 or 2) that leaves at least ``min_side``
+    pixels on each side of a ``width`` x ``height`` image; 1 when none does."""
+    return next((f for f in (8, 4, 2) if min(width, height) // f >= min_side), 1)
+
+
+def load_reduced(path: str | os.PathLike[str], min_side: int,
+                 max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray | None:
+    """An 8-bit JPEG decoded at the smallest DCT scale that keeps ``min_side`` pixels a side.
+
+    For a model whose input is much smaller than the picture: ``load_image`` decodes a
+    3000 px film at full size (to show it), then the model input is shrunk from it; here
+    libjpeg decodes it at 1/2, 1/4 or 1/8 scale (chosen from the header's dimensions),
+    with the same refusals (pixel limit, truncation) and EXIF orientation.
+
+    Returns
+    -------
+    numpy.ndarray or None
+        uint8 ``(h, w)`` gray or ``(h, w, 3)`` RGB (a colour JPEG stays in colour, so a
+        colour photograph still looks like one); None when the file is not such a JPEG
+        or is too small to reduce: the caller then uses :func:`load_image`.
+
+    Raises
+    ------
+    ImageLoadError
+        As :func:`load_image`, for a JPEG that cannot be read or decoded.
+    """
+    path = Path(os.fsdecode(path))
+    if path.suffix.lower() in _DICOM_SUFFIXES:
+        return None  # load_image explains why a JPEG named .dcm is refused
+    try:
+        with open_regular(path) as fh:
+            head = fh.read(1024)
+    except OSError:
+        return None  # load_image turns it into the readable error
+    if _sniff(head) != "JPEG":
+        return None
+    data = _read_checked(path)
+    frame = _jpeg_frame(data)
+    if frame is None:
+        return None
+    width, height, precision, components = frame
+    factor = reduction_factor(width, height, min_side)
+    if precision != 8 or components not in (1, 3) or factor == 1:
+        return None
+    _check_raster(path, data, "JPEG", max_pixels)
+    gray_flag, colour_flag = _REDUCED_FLAGS[factor]
+    try:
+        img = cv2.imdecode(np.frombuffer(data, dtype=np.uint8),
+                           gray_flag if components == 1 else colour_flag)
+    except cv2.error as exc:
+        raise ImageLoadError("could not be decoded as JPEG: the file is damaged or truncated.",
+                             path=path, details=repr(exc)) from exc
+    if img is None or img.size == 0:
+        raise ImageLoadError("could not be decoded as JPEG: the file is damaged or truncated.",
+                             path=path)
+    if img.ndim == 3:
+        if np.array_equal(img[:, :, 0], img[:, :, 1]) and np.array_equal(img[:, :, 1], img[:, :, 2]):
+            return np.ascontiguousarray(img[:, :, 0])  # gray stored as colour
+        return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+    return img
+
+
 # What a chest-radiograph model can read: projection radiography of the chest.
 RADIOGRAPH_MODALITIES = frozenset({"CR", "DX", "DR", "RG", "RF"})
 CHEST_BODY_PARTS = ("CHEST", "THORAX", "LUNG", "RIB", "PORTABLE CHEST")
@@ -352,9 +438,13 @@ def applicability_warnings(image: XRayImage) -> list[str]:
     plain image files carry no such information and get no warning.
     """
     warnings = []
+    body_part = next((t.value for t in image.tags if t.keyword == "BodyPartExamined"), "")
     if image.modality and image.modality.upper() not in RADIOGRAPH_MODALITIES:
         warnings.append(f"the file is a {image.modality} study, not a plain radiograph")
-    body_part = next((t.value for t in image.tags if t.keyword == "BodyPartExamined"), "")
+    elif image.modality.upper() == "RF" and not any(p in body_part.upper() for p in CHEST_BODY_PARTS):
+        # Fluoroscopy is mostly of other parts (shoulder, swallow, spine); only a header
+        # that names the chest makes it a chest radiograph.
+        warnings.append("the file is a fluoroscopy (RF) study whose header does not say it shows the chest")
     if body_part.strip() and not any(p in body_part.upper() for p in CHEST_BODY_PARTS):
         warnings.append(f"its header says the body part is {body_part.strip()}, not the chest")
     if image.n_frames > 1:

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from medgui.core.errors import ModelLoadError
-from medgui.core.models.card import ModelCard, sha256_file, verify_files
+from medgui.core.models.archive import ArchiveError, ArchiveLimits, checked_files, read_entry
+from medgui.core.models.card import ModelCard, printable, sha256_file, verify_files
 from medgui.core.models.registry import Registry
 
 if TYPE_CHECKING:
@@ -25,6 +26,10 @@ T = TypeVar("T")
 
 # Layers that run arbitrary Python when called; a shared model must never need them.
 _EXECUTABLE_LAYERS = {"Lambda", "TFSMLayer"}
+# A .keras file is a zip Keras unpacks: held to an import's limits, but with 1 GiB in all
+# (its weights may be stored uncompressed inside a 512 MiB export) and 64 MiB of config.
+KERAS_LIMITS = ArchiveLimits(max_total_bytes=1 << 30)
+_MAX_CONFIG_BYTES = 64 << 20
 
 
 def check_no_executable_layers(model: keras.Model, where: str = "model") -> None:
@@ -50,10 +55,23 @@ def check_keras_file(path: Path, where: str = "model") -> None:
     """
     try:
         with zipfile.ZipFile(path) as zf:
-            config = json.loads(zf.read("config.json"))
+            entries = {info.filename: info for info in checked_files(zf, KERAS_LIMITS)}
+            data = read_entry(zf, entries["config.json"], _MAX_CONFIG_BYTES)
+            if len(data) > _MAX_CONFIG_BYTES:
+                raise ArchiveError(f"holds a config.json over {_MAX_CONFIG_BYTES >> 20} MB")
+            config = json.loads(data)
+    except ArchiveError as exc:  # Keras would unpack it: the same limits as an import
+        raise ModelLoadError(f"{where}: its Keras file {exc}; medgui refuses it", path=path) from exc
+    except RecursionError:
+        raise ModelLoadError(f"{where}: its Keras configuration is nested too deeply; medgui refuses it",
+                             path=path) from None
     except (OSError, KeyError, ValueError, zipfile.BadZipFile):
         return  # not a .keras archive we can read: Keras' loader reports it
-    found = _class_names(config) & _EXECUTABLE_LAYERS
+    try:
+        found = _class_names(config) & _EXECUTABLE_LAYERS
+    except RecursionError:
+        raise ModelLoadError(f"{where}: its Keras configuration is nested too deeply; medgui refuses it",
+                             path=path) from None
     if found:
         raise ModelLoadError(
             f"{where} contains a '{sorted(found)[0]}' layer, which runs arbitrary code; medgui "
@@ -93,7 +111,21 @@ def load_model(card: ModelCard, registry: Registry | None = None) -> keras.Model
             details=repr(exc),
         ) from exc
     check_no_executable_layers(model, f"model {card.ref}")
+    check_outputs(model, card)
     return model
+
+
+def check_outputs(model: keras.Model, card: ModelCard) -> None:
+    """Refuse a model whose output is not one vector of ``len(card.classes)`` scores: the
+    card would name classes the model does not score, or leave some unnamed."""
+    shape = model.output_shape
+    units = shape[-1] if isinstance(shape, tuple) and len(shape) >= 2 else None
+    if units != len(card.classes):
+        gives = f"{units} scores" if isinstance(units, int) else f"output of shape {printable(shape)}"
+        raise ModelLoadError(
+            f"model {card.ref} gives {gives} per input, but its card names {len(card.classes)} classes "
+            f"({printable(', '.join(card.classes))[:120]}); the card does not belong to this model. "
+            "Re-export it from where it was trained, or retrain it.", path=card.model_path)
 
 
 def check_model_safe(card: ModelCard, folder: Path) -> None:

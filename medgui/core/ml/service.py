@@ -3,6 +3,9 @@
 ``serve`` is the target of a *spawned* process (see ``medgui.workers.ml_service``).
 Importing TensorFlow or tracing a graph in a thread of the GUI process holds the GIL
 for hundreds of milliseconds; in a separate process it cannot stall the window.
+Readings of a model with an inference export run on ONNX Runtime
+(``medgui.core.runtime``): the analysis process imports TensorFlow only for a job that
+needs it (a model without an export, Grad-CAM on a head without class maps, an import).
 
 Two processes run it, in two roles. The *analysis* process classifies. The *training*
 process runs ``TRAINING_JOBS``, which change TensorFlow's process-wide state (global
@@ -30,6 +33,7 @@ import contextlib
 import importlib
 import os
 import queue
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -48,6 +52,9 @@ JOBS: dict[str, str] = {
     "train": "medgui.core.ml.train:train_job",
     "import_model": "medgui.core.ml.registry_jobs:import_model_job",
 }
+
+# Tasks whose exported models read without TensorFlow.
+LIGHT_TASKS: frozenset[str] = frozenset({"image", "text"})
 
 ANALYSIS = "analysis"
 TRAINING = "training"
@@ -76,25 +83,45 @@ def resolve(kind: str) -> Callable[..., Any]:
 
 
 def ping(payload: dict[str, Any], progress: ProgressFn, cancelled: CancelledFn) -> dict[str, Any]:
-    """Echo the payload: lets tests and the UI check the process is alive."""
-    return {"pong": payload, "pid": os.getpid()}
+    """Echo the payload: lets tests and the UI check the process is alive (and whether it
+    has had to import TensorFlow)."""
+    return {"pong": payload, "pid": os.getpid(), "tensorflow": "tensorflow" in sys.modules}
 
 
 def warmup(payload: dict[str, Any], progress: ProgressFn, cancelled: CancelledFn) -> dict[str, Any]:
-    """Import TensorFlow and load the models named in ``payload['tasks']`` ahead of use."""
-    import tensorflow as tf  # noqa: F401
+    """Load the models named in ``payload['tasks']`` ahead of use, if they load light.
 
-    loaded = []
+    A model with an inference export loads in ONNX Runtime in a fraction of a second.
+    One that would need TensorFlow (no export) is left for its first job, unless
+    ``payload['keras']`` is true: jobs run one at a time, and a reading queued behind a
+    3 to 20 s TensorFlow import would wait for it.
+    Returns ``{"loaded": [refs], "runtime": {ref: "onnxruntime" | "keras"}, "deferred": [refs]}``.
+    """
+    from medgui.core.models.registry import Registry
+    from medgui.core.runtime.session import use_export
+
+    registry = Registry()
+    loaded: list[str] = []
+    deferred: list[str] = []
+    runtimes: dict[str, str] = {}
     for task in payload.get("tasks", []):
+        if task not in ("image", "text"):
+            continue
+        card = registry.active(task)
+        if not (use_export(card) and task in LIGHT_TASKS) and not payload.get("keras"):
+            deferred.append(card.ref)
+            continue
         if task == "image":
             from medgui.core.ml.image import infer
 
-            loaded.append(infer.get_image_classifier().card.ref)
-        elif task == "text":
+            clf: Any = infer.get_image_classifier(registry=registry)
+        else:
             from medgui.core.ml.text import classify as text
 
-            loaded.append(text.get_text_classifier().card.ref)
-    return {"loaded": loaded}
+            clf = text.reading_text_classifier(registry=registry)
+        loaded.append(clf.card.ref)
+        runtimes[clf.card.ref] = getattr(clf, "runtime", "") or "keras"
+    return {"loaded": loaded, "runtime": runtimes, "deferred": deferred}
 
 
 def configure_environment() -> None:

@@ -66,8 +66,10 @@ def scan_data(config: TrainingConfig, progress: ProgressFn | None = None,
         if not (config.text_column and config.label_column):
             raise TrainingError("a table needs a text column and a label column "
                                 "(--text-column, --label-column)")
-        return scan_table(path, config.text_column, config.label_column, progress, cancelled)
-    return scan_folder(path, config.task, progress, cancelled, config.group_pattern)
+        return scan_table(path, config.text_column, config.label_column, progress, cancelled,
+                          multi_label=config.multi_label)
+    return scan_folder(path, config.task, progress, cancelled, config.group_pattern,
+                       multi_label=config.multi_label)
 
 
 def make_strategy(name: str) -> Any:
@@ -180,8 +182,10 @@ class _Trainer:
             restore_best=c.restore_best, weight_decay=c.weight_decay)
         hist = {k: v for k, v in history.items() if isinstance(v, list)}
         runs = len(next(iter(hist.values()), []))
+        # The n-gram model is fitted by a solver: one "epoch", neither early nor late.
         return model, {"history": hist, "epochs_run": runs, "best_epoch": history.get("best_epoch", runs),
-                       "stopped_early": runs < c.epochs}
+                       "stopped_early": history.get("stopped_early", runs < c.epochs),
+                       "solver": history.get("solver")}
 
     def predict(self, model: Any, idx: list[int]) -> np.ndarray:
         if not idx:
@@ -200,12 +204,8 @@ class _Trainer:
         c = self.config
         if c.task == "text":
             from medgui.core.ml.text import model as textmodel
-            from medgui.core.text import tokens as textprep
 
-            vectorizer = model.get_layer("vectorize")
-            return {"normalizer": textprep.NORMALIZER, "vocab_size": int(vectorizer.vocabulary_size()),
-                    "max_tokens": c.vocab_size, "seq_len": c.seq_len,
-                    "reliability": dict(textmodel.DEFAULT_RELIABILITY)}
+            return textmodel.preprocessing_of(model, max_tokens=c.vocab_size)
         return {"function": "medgui.core.imaging.preprocess.model_input", "grayscale": True, "size": c.image_size,
                 "interpolation": "INTER_AREA", "scale": "[0, 1]", "channels": 1}
 
@@ -226,6 +226,24 @@ def _determinism(seed: int) -> None:
     # Same seed, same numbers: costs a little speed on a few ops, worth it for a model
     # whose card must be reproducible.
     tf.config.experimental.enable_op_determinism()
+
+
+def fit_and_predict(config: TrainingConfig, scan: DatasetScan, fit_idx: list[int], val_idx: list[int],
+                    predict_idx: list[int], progress: ProgressFn | None = None,
+                    cancelled: CancelledFn | None = None, seed: int | None = None) -> tuple[Any, dict[str, Any], np.ndarray]:
+    """The recipe's trainer on chosen items of ``scan``, for model selection and final fits.
+
+    Trains ``config``'s model on ``fit_idx`` (early stopping on ``val_idx``, which may be
+    empty for the n-gram model) exactly as :func:`run_training` does, and returns
+    ``(model, info, probabilities on predict_idx)``. Progress reports have phase ``fit``.
+    """
+    config.check()
+    _determinism(config.seed if seed is None else seed)
+    trainer = _Trainer(config, scan, make_strategy(config.strategy))
+    report = progress or (lambda info: None)
+    model, info = trainer.fit(list(fit_idx), list(val_idx), _progress_relay(report, "fit", {}),
+                              cancelled or (lambda: False), config.seed if seed is None else seed)
+    return model, info, trainer.predict(model, list(predict_idx))
 
 
 def run_training(config: TrainingConfig, progress: ProgressFn | None = None,
@@ -285,6 +303,14 @@ def run_training(config: TrainingConfig, progress: ProgressFn | None = None,
     evaluation = evaluate_probabilities(y[list(split.test)], test_probs, scan.classes, threshold, positive,
                                         seed=config.seed)
     evaluation.update(_provenance(config, sizes["test"], positive is not None))
+    if config.task == "text":
+        # The simple model next to every text model: nobody ships what a linear model beats.
+        from medgui.core.ml.text.baseline import evaluate_baseline
+
+        report({"phase": "evaluate", "message": "fitting the TF-IDF + logistic-regression baseline"})
+        evaluation["baseline"] = evaluate_baseline(
+            trainer._texts(list(split.train)), y[list(split.train)], trainer._texts(list(split.test)),
+            y[list(split.test)], scan.classes, evaluation, test_probs, seed=config.seed)
     if kfold is not None:
         evaluation["kfold"] = kfold
 
@@ -292,6 +318,19 @@ def run_training(config: TrainingConfig, progress: ProgressFn | None = None,
     try:
         model.save(staging / "model.keras")
         card = _card(config, scan, trainer, model, info, evaluation, threshold, positive, sizes, strategy)
+        # The inference export (ONNX) is written here, where TensorFlow is loaded: readings
+        # of the registered model then need none (``medgui.core.ml.export``).
+        from medgui.core.ml.export import export_into
+
+        report({"phase": "evaluate", "message": "writing the inference export"})
+        export_into(model, staging, card)
+        # Every model version carries its applicability gate (``core.ml.gate_fit``).
+        from medgui.core.ml.gate_fit import fit_gate_into
+
+        report({"phase": "evaluate", "message": "fitting the applicability gate"})
+        card.metrics["gate"] = fit_gate_into(staging, trainer, model, split, card, test_probs)
+        if is_cancelled():
+            raise Cancelled()
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -349,6 +388,7 @@ def _card(config: TrainingConfig, scan: DatasetScan, trainer: _Trainer, model: A
         "epochs_run": info.get("epochs_run"),
         "best_epoch": info.get("best_epoch"),
         "stopped_early": info.get("stopped_early"),
+        **({"solver": info["solver"]} if info.get("solver") else {}),
         "split_sizes": sizes,
         "replicas": int(strategy.num_replicas_in_sync) if strategy is not None else 1,
         "tensorflow": tf.__version__,
@@ -405,7 +445,7 @@ def evaluate_model(ref: str | None, data: str | Path, text_column: str | None = 
     is_cancelled = cancelled or (lambda: False)
     config = TrainingConfig(task=card.task, data=str(data), text_column=text_column,
                             label_column=label_column, group_pattern=group_pattern, batch_size=batch_size,
-                            seq_len=int(card.preprocessing.get("seq_len", 100)))
+                            seq_len=int(card.preprocessing.get("seq_len") or 100))
     scan = scan_data(config, report, is_cancelled)
     unknown = sorted(set(scan.classes) - set(card.classes))
     known = [c for c in scan.classes if c in card.classes]

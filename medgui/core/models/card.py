@@ -1,21 +1,42 @@
 """Model cards: what a registered model is, how it was made and how well it did (no TensorFlow).
 
-A card is data read from a file: ``ModelCard.from_json`` keeps only known fields, and
-``card_summary`` escapes control characters before anything is printed.
+A card is data read from a file: ``read_card``/``parse_card`` check it against the
+schema (``core.models.schema``) before a ``ModelCard`` is made of it, ``verify_files``
+checks it again with the hashes before a model is loaded, and ``card_summary`` escapes
+control characters before anything is printed. ``ModelCard.from_json`` is unchecked,
+for cards this program made.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
-from pathlib import Path, PurePosixPath
+import json
+import re
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 from medgui.core.errors import ModelLoadError
+from medgui.core.fileio import open_regular
+from medgui.core.models.schema import (
+    CARD_FILE,
+    CARD_SCHEMA,
+    MAX_CARD_BYTES,
+    MAX_NAME_CHARS,
+    TASKS,
+    card_problems,
+    name_problem,
+    path_problem,
+    printable,
+    shown,
+)
 
-CARD_FILE = "card.json"
-CARD_SCHEMA = 1
-TASKS = ("image", "text")
+__all__ = [  # the schema's names, imported from here by most callers
+    "CARD_FILE", "CARD_SCHEMA", "MAX_CARD_BYTES", "MAX_NAME_CHARS", "TASKS", "ModelCard", "card_problems",
+    "card_summary", "check_card", "check_name", "data_summary", "load_card_file", "metrics_heading",
+    "name_problem", "parse_card", "parse_ref", "path_problem", "printable", "read_card", "sha256_file",
+    "verify_files",
+]
 
 
 @dataclass
@@ -54,6 +75,8 @@ class ModelCard:
 
     @classmethod
     def from_json(cls, data: dict[str, Any], path: Path | None = None, builtin: bool = False) -> ModelCard:
+        """The card holding ``data``'s known fields, unchecked: for cards this program
+        made. A card read from a file goes through :func:`parse_card`."""
         known = {f for f in cls.__dataclass_fields__ if f not in ("path", "builtin")}
         card = cls(**{k: v for k, v in data.items() if k in known})
         card.path = path
@@ -63,8 +86,63 @@ class ModelCard:
     @property
     def model_path(self) -> Path:
         if self.path is None:
-            raise ModelLoadError(f"model {self.ref} has no location on disk")
-        return self.path / self.model_file
+            raise ModelLoadError(f"model {printable(self.ref)} has no location on disk")
+        problem = path_problem(self.model_file)
+        if problem:
+            raise ModelLoadError(f"model {printable(self.ref)}: 'model_file' ({shown(self.model_file)}) must "
+                                 f"be a relative name inside the model's folder ({problem})", path=self.path)
+        return self.path.joinpath(*self.model_file.split("/"))
+
+
+def _invalid(problems: list[str], where: str = CARD_FILE) -> str:
+    shown = problems[:4] + ([f"and {len(problems) - 4} more"] if len(problems) > 4 else [])
+    return f"{where} is not a valid model card: " + "; ".join(shown)
+
+
+def parse_card(data: Any, path: Path | None = None, builtin: bool = False) -> ModelCard:
+    """The card in ``data`` (parsed JSON) after the schema check; ``ModelLoadError``
+    listing every problem on one line otherwise."""
+    if not isinstance(data, dict):
+        raise ModelLoadError(f"{CARD_FILE} {card_problems(data)[0]}", path=path)
+    problems = card_problems(data)
+    if problems:
+        raise ModelLoadError(_invalid(problems), path=path)
+    return ModelCard.from_json(data, path, builtin)
+
+
+def read_card(data: bytes, path: Path | None = None, builtin: bool = False) -> ModelCard:
+    """The card in the bytes of a ``card.json``: UTF-8 JSON, at most 1 MB, valid schema."""
+    if len(data) > MAX_CARD_BYTES:
+        raise ModelLoadError(f"{CARD_FILE} is larger than {MAX_CARD_BYTES >> 20} MB; it is not a model card",
+                             path=path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ModelLoadError(f"{CARD_FILE} is not UTF-8 text", path=path) from None
+    try:
+        parsed = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        reason = f" ({printable(exc)})" if isinstance(exc, ValueError) else " (nested too deeply)"
+        raise ModelLoadError(f"{CARD_FILE} is not valid JSON{reason}", path=path) from None
+    return parse_card(parsed, path, builtin)
+
+
+def load_card_file(card_file: Path, builtin: bool = False) -> ModelCard:
+    """The card stored at ``card_file`` (a regular file, read at most 1 MB), its folder as
+    its location; ``ModelLoadError`` or ``OSError`` otherwise."""
+    with open_regular(card_file) as fh:
+        data = fh.read(MAX_CARD_BYTES + 1)
+    return read_card(data, card_file.parent, builtin)
+
+
+def check_card(card: ModelCard, doing: str = "cannot be used") -> None:
+    """Raise ``ModelLoadError`` ("model NAME@VERSION ``doing``: ...") unless ``card``'s
+    stored fields pass the schema."""
+    data = {f.name: getattr(card, f.name) for f in fields(card) if f.name not in ("path", "builtin")}
+    problems = card_problems(data)
+    if problems:
+        raise ModelLoadError(f"model {printable(card.ref)[:120]} {doing}: " + _invalid(problems, "its card"),
+                             path=card.path)
 
 
 def sha256_file(path: Path) -> str:
@@ -80,24 +158,18 @@ def parse_ref(ref: str) -> tuple[str, int | None]:
     name, _, version = ref.partition("@")
     if not version:
         return name, None
-    try:
-        return name, int(version)
-    except ValueError:
-        raise ModelLoadError(f"'{ref}' is not NAME or NAME@VERSION (VERSION is a number)") from None
+    if not re.fullmatch(r"[0-9]{1,9}", version):
+        raise ModelLoadError(f"'{printable(ref)}' is not NAME or NAME@VERSION (VERSION is a number)")
+    return name, int(version)
 
 
 def verify_files(card: ModelCard) -> None:
     """Raise ``ModelLoadError`` unless every file matches the hash in its card."""
     if card.path is None:
-        raise ModelLoadError(f"model {card.ref} has no location on disk")
-    if not card.files:
-        raise ModelLoadError(f"model {card.ref} lists no files; it cannot be verified", path=card.path)
+        raise ModelLoadError(f"model {printable(card.ref)} has no location on disk")
+    check_card(card)  # names inside the folder, the model file among the hashed ones
     for rel, expected in card.files.items():
-        parts = PurePosixPath(rel).parts
-        if PurePosixPath(rel).is_absolute() or ".." in parts or "\\" in rel:
-            raise ModelLoadError(f"model {card.ref} lists a file outside its folder ({rel!r}); "
-                                 "refusing it", path=card.path)
-        file = card.path.joinpath(*parts)
+        file = card.path.joinpath(*rel.split("/"))
         if not file.is_file():
             raise ModelLoadError(f"model {card.ref} is missing {rel}; re-import it", path=card.path)
         if sha256_file(file) != expected:
@@ -106,14 +178,6 @@ def verify_files(card: ModelCard) -> None:
                 "it was registered. Refusing to load it; re-import or retrain the model.",
                 path=file,
             )
-
-
-_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F)}
-
-
-def printable(value: Any) -> str:
-    """``value`` as text with control characters escaped: a card is data from a file."""
-    return str(value).translate(_CONTROL)
 
 
 def metrics_heading(card: ModelCard) -> str:
@@ -204,12 +268,9 @@ def card_summary(card: ModelCard) -> str:
 
 
 def check_name(name: str) -> None:
-    """Raise ``ModelLoadError`` unless ``name`` can name a model (a folder, no ``@``)."""
-    _check_name(name)
-
-
-def _check_name(name: str) -> None:
-    if not name or any(ch in name for ch in "/\\@:") or name.startswith("."):
-        raise ModelLoadError(f"'{name}' is not a valid model name (no / \\ @ : or leading dot)")
+    """Raise ``ModelLoadError`` unless ``name`` can name a model (see :func:`name_problem`)."""
+    problem = name_problem(name)
+    if problem:
+        raise ModelLoadError(f"{shown(name)} is not a valid model name: it {problem}")
 
 

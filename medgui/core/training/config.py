@@ -16,11 +16,15 @@ from typing import Any
 
 from medgui.core.errors import ModelLoadError, TrainingError
 from medgui.core.models.card import check_name
+from medgui.core.training import multilabel
 
 TASKS = ("image", "text")
 IMBALANCE = ("weights", "oversample", "none")
 STRATEGIES = ("default", "mirrored", "multiworker")
-DEFAULT_ARCHITECTURE = {"image": "compact_cnn", "text": "bilstm"}
+MULTI_LABEL = tuple(multilabel.RULES)
+# Text: the n-gram model won repeated grouped cross-validation on MTSamples against the
+# RNNs (resources/models/specialty-text/MODEL_CARD.md).
+DEFAULT_ARCHITECTURE = {"image": "compact_cnn", "text": "ngram_tfidf"}
 THRESHOLD_RULE = ("Youden's J optimum on the validation split, lowered if needed to keep "
                   "sensitivity >= {min_sensitivity:g}")
 
@@ -39,6 +43,8 @@ class TrainingConfig:
     text_column: str | None = None
     label_column: str | None = None
     exclude_classes: tuple[str, ...] = ()
+    # A text filed under several classes: drop, first, majority or each (``multilabel``).
+    multi_label: str = multilabel.DEFAULT
     group_pattern: str | None = None
     train_fraction: float = 0.7
     val_fraction: float = 0.15
@@ -92,6 +98,8 @@ class TrainingConfig:
             problems.append(f"task must be image or text, not '{self.task}'")
         if self.imbalance not in IMBALANCE and self.imbalance != "class_weights":
             problems.append(f"imbalance must be one of {IMBALANCE}")
+        if self.multi_label not in MULTI_LABEL:
+            problems.append(f"multi_label must be one of {MULTI_LABEL}")
         if self.strategy not in STRATEGIES:
             problems.append(f"strategy must be one of {STRATEGIES}")
         if self.epochs < 1 or self.batch_size < 1 or self.learning_rate <= 0:

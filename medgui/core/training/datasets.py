@@ -24,11 +24,12 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from medgui.core.errors import Cancelled, DatasetError, ImageLoadError
+from medgui.core.training import multilabel
 
 ProgressFn = Callable[[dict[str, Any]], None]
 CancelledFn = Callable[[], bool]
@@ -72,6 +73,7 @@ class DatasetScan:
     cross_class_duplicates: tuple[tuple[str, ...], ...] = ()
     too_small: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    multi_label: str = multilabel.DEFAULT  # what became of the texts with several labels
 
     @property
     def labels(self) -> list[str]:
@@ -93,7 +95,7 @@ class DatasetScan:
             self.task, self.source, classes, {c: self.counts[c] for c in classes},
             tuple(i for i in self.items if i.label not in drop), self.unreadable,
             self.duplicates, self.cross_class_duplicates,
-            tuple(c for c in self.too_small if c not in drop), self.warnings,
+            tuple(c for c in self.too_small if c not in drop), self.warnings, self.multi_label,
         )
 
     def check_trainable(self) -> None:
@@ -118,7 +120,7 @@ class DatasetScan:
             lines.append(f"{len(self.duplicates)} group(s) of identical examples kept once")
         if self.cross_class_duplicates:
             lines.append(f"{len(self.cross_class_duplicates)} example(s) filed under several "
-                         "classes left out")
+                         f"classes {multilabel.DONE[self.multi_label]}")
         if self.too_small:
             lines.append(f"too small to split: {', '.join(self.too_small)}")
         lines += [f"warning: {w}" for w in self.warnings]
@@ -196,7 +198,8 @@ def _candidate_files(root: Path, task: str) -> tuple[list[tuple[str, Path]], lis
 
 
 def scan_folder(path: str | Path, task: str, progress: ProgressFn | None = None,
-                cancelled: CancelledFn | None = None, group_pattern: str | None = None) -> DatasetScan:
+                cancelled: CancelledFn | None = None, group_pattern: str | None = None,
+                multi_label: str = multilabel.DEFAULT) -> DatasetScan:
     """Scan a folder with one sub-folder per class.
 
     Parameters
@@ -205,6 +208,7 @@ def scan_folder(path: str | Path, task: str, progress: ProgressFn | None = None,
     task : ``"image"`` (files ``medgui.core.imaging.loader`` opens) or ``"text"`` (``.txt``).
     progress, cancelled : progress callback and cancel predicate (raises ``Cancelled``).
     group_pattern : regular expression naming the patient in a file name (see :func:`group_of`).
+    multi_label : what to do with a file filed under several classes (``multilabel.RULES``).
 
     Raises
     ------
@@ -242,7 +246,8 @@ def scan_folder(path: str | Path, task: str, progress: ProgressFn | None = None,
         else:
             usable.append(DatasetItem(file, label, text, group_of(file.name, group_pattern), digest))
     all_classes = sorted({label for label, _ in files})
-    scan = _finish(task, root, all_classes, usable, unreadable, key=lambda i: str(i.path))
+    scan = _finish(task, root, all_classes, usable, unreadable, key=lambda i: str(i.path),
+                   multi_label=multi_label)
     if group_pattern and scan.items:
         matched = sum(1 for i in scan.items if re.search(group_pattern, i.name))
         if matched < len(scan.items):
@@ -255,7 +260,7 @@ def scan_folder(path: str | Path, task: str, progress: ProgressFn | None = None,
 def _with_warnings(scan: DatasetScan, extra: tuple[str, ...]) -> DatasetScan:
     return DatasetScan(scan.task, scan.source, scan.classes, scan.counts, scan.items,
                        scan.unreadable, scan.duplicates, scan.cross_class_duplicates,
-                       scan.too_small, scan.warnings + extra)
+                       scan.too_small, scan.warnings + extra, scan.multi_label)
 
 
 def _natural(text: str) -> list[Any]:
@@ -265,8 +270,9 @@ def _natural(text: str) -> list[Any]:
 
 def _finish(task: str, source: Path, all_classes: list[str], usable: list[DatasetItem],
             unreadable: list[tuple[str, str]], key: Callable[[DatasetItem], str],
-            warnings: Sequence[str] = ()) -> DatasetScan:
-    """De-duplicate ``usable``, count classes and collect warnings."""
+            warnings: Sequence[str] = (), multi_label: str = multilabel.DEFAULT) -> DatasetScan:
+    """De-duplicate ``usable``, resolve texts with several labels, count classes, warn."""
+    multilabel.check_rule(multi_label)
     by_hash: dict[str, list[DatasetItem]] = defaultdict(list)
     for item in usable:
         by_hash[item.sha256].append(item)
@@ -274,8 +280,12 @@ def _finish(task: str, source: Path, all_classes: list[str], usable: list[Datase
     for copies in by_hash.values():
         copies.sort(key=lambda c: _natural(key(c)))
         if len({c.label for c in copies}) > 1:
-            # Filed under two classes: no single label is right, so train on none of them.
+            # Filed under two classes: no single label is right; the user's rule decides.
             cross.append(tuple(f"{c.label}: {key(c)}" for c in copies))
+            for label in multilabel.resolve([c.label for c in copies], multi_label):
+                kept = next(c for c in copies if c.label == label)
+                # "each": the copies share the first one's group, so no split divides them.
+                items.append(replace(kept, group=copies[0].group) if multi_label == "each" else kept)
             continue
         if len(copies) > 1:
             duplicates.append(tuple(key(c) for c in copies))
@@ -293,14 +303,15 @@ def _finish(task: str, source: Path, all_classes: list[str], usable: list[Datase
         notes.append(f"class(es) {', '.join(few)} have fewer than {FEW_PER_CLASS} examples: "
                      "their test metrics will rest on very few cases")
     if cross:
-        notes.append(f"{len(cross)} example(s) appear under more than one class and are left "
-                     "out of training")
+        notes.append(f"{len(cross)} example(s) appear under more than one class: "
+                     f"{multilabel.DONE[multi_label]}")
     if unreadable:
         notes.append(f"{len(unreadable)} file(s) or row(s) could not be used and are skipped")
     return DatasetScan(
         task=task, source=source, classes=classes, counts={c: counts[c] for c in classes},
         items=tuple(items), unreadable=tuple(unreadable), duplicates=tuple(duplicates),
         cross_class_duplicates=tuple(cross), too_small=too_small, warnings=tuple(notes),
+        multi_label=multi_label,
     )
 
 
@@ -338,10 +349,12 @@ def table_columns(path: str | Path) -> list[str]:
 
 
 def scan_table(path: str | Path, text_column: str, label_column: str, progress: ProgressFn | None = None,
-               cancelled: CancelledFn | None = None) -> DatasetScan:
+               cancelled: CancelledFn | None = None, multi_label: str = multilabel.DEFAULT) -> DatasetScan:
     """Scan a CSV/TSV table of texts and labels; every row is its own group.
 
-    The other columns are checked for label leaks (see :func:`leak_warnings`).
+    A label cell may name several classes (``multilabel.split_cell``); such a row, like
+    a text repeated with another label, is resolved by ``multi_label``. The other
+    columns are checked for label leaks (see :func:`leak_warnings`).
     """
     source = Path(path)
     header, rows = _read_table(source)
@@ -351,6 +364,7 @@ def scan_table(path: str | Path, text_column: str, label_column: str, progress: 
     if text_column == label_column:
         raise DatasetError("the text column and the label column must differ")
     ti, li = header.index(text_column), header.index(label_column)
+    singles = {row[li].strip() for row in rows if li < len(row)}
     usable, unreadable = [], []
     report = progress or (lambda info: None)
     for n, row in enumerate(rows, start=2):  # row 1 is the header, as a spreadsheet counts
@@ -366,7 +380,8 @@ def scan_table(path: str | Path, text_column: str, label_column: str, progress: 
             unreadable.append((where, "no label"))
         else:
             digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
-            usable.append(DatasetItem(None, label, text, f"row {n}", digest))
+            for one in multilabel.split_cell(label, singles):
+                usable.append(DatasetItem(None, one, text, f"row {n}", digest))
         if n % 500 == 0:
             report({"phase": "scan", "done": n - 1, "total": len(rows), "message": where})
     report({"phase": "scan", "done": len(rows), "total": len(rows), "message": source.name})
@@ -376,7 +391,7 @@ def scan_table(path: str | Path, text_column: str, label_column: str, progress: 
     labelled = [(row, row[li].strip()) for row in rows if li < len(row) and row[li].strip()]
     leaks = leak_warnings(header, labelled, label_column, text_column)
     return _finish("text", source, sorted({i.label for i in usable}), usable, unreadable,
-                   key=lambda i: i.group, warnings=leaks)
+                   key=lambda i: i.group, warnings=leaks, multi_label=multi_label)
 
 
 def leak_warnings(header: Sequence[str], rows: Sequence[tuple[Sequence[str], str]],
@@ -439,5 +454,8 @@ def fingerprint(scan: DatasetScan) -> dict[str, Any]:
         "counts": dict(scan.counts),
         "unreadable": len(scan.unreadable),
         "duplicates_removed": sum(len(d) - 1 for d in scan.duplicates),
-        "cross_class_removed": sum(len(d) for d in scan.cross_class_duplicates),
+        "cross_class_removed": (sum(len(d) for d in scan.cross_class_duplicates)
+                                if scan.multi_label == multilabel.DEFAULT else 0),
+        **({"multi_label": scan.multi_label, "cross_class_resolved": len(scan.cross_class_duplicates)}
+           if scan.multi_label != multilabel.DEFAULT else {}),
     }

@@ -17,7 +17,9 @@ IMAGE_ARCHITECTURES: dict[str, str] = {
     "seed_cnn": "Seed CNN (the article's): Conv 32-64-64, Dense 64, about 11 M parameters",
 }
 TEXT_ARCHITECTURES: dict[str, str] = {
-    "bilstm": "Bidirectional LSTM + max pooling (default)",
+    "ngram_tfidf": "TF-IDF of words and word pairs + softmax (default): a logistic regression in Keras, "
+                   "fitted to its optimum; reads the whole note",
+    "bilstm": "Bidirectional LSTM + max pooling",
     "bigru": "Bidirectional GRU + max pooling",
     "conv_bigru": "Conv1D phrases + bidirectional GRU + max pooling",
     "lstm": "LSTM x2 (the seed article's)",

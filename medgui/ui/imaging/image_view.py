@@ -3,8 +3,10 @@
 ``ImageView`` shows one 2-D image (float32 grayscale, higher = brighter, or uint8 RGB)
 upright with locked aspect. Fit, zoom (wheel, ``+``/``-``, ``0`` fit, ``1`` = 100 %),
 pan (left drag), window/level (right drag: horizontal = width, vertical = centre, as in
-radiology viewers), presets, invert, a pixel read-out under the cursor and a heatmap
-overlay with adjustable opacity.
+radiology viewers), presets, invert, a pixel read-out under the cursor, a heatmap
+overlay with adjustable opacity, view-only rotation and flips, distance and angle
+measurement (``measure_tool``) and the corner text (``overlay``). Arrow keys, PgUp/PgDn
+and Home/End ask for another frame (``sig_frame_step``); the pane owns the frames.
 
 Window/level is applied through ``ImageItem`` levels and a lookup table on the float32
 data, so re-windowing never rebuilds the image array in Python; pyqtgraph maps the
@@ -13,103 +15,61 @@ levels when it paints, and with auto-downsampling it maps only the pixels on scr
 
 from __future__ import annotations
 
-import functools
 import math
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QTransform
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from medgui.core.imaging.display import (  # noqa: F401 - PRESETS: named here for callers
+    PRESET_NAMES,
+    PRESETS,
+    pixel_readout,
+    preset_window,
+)
+from medgui.core.imaging.orientation import Orientation
+from medgui.ui.imaging.measure_tool import MeasureTool
+from medgui.ui.imaging.overlay import ViewOverlay
+from medgui.ui.imaging.view_scene import gray_lut, heat_lut, viewbox_class
 from medgui.workers.imports import import_in_background
 
 if TYPE_CHECKING:
     import numpy as np
 
-# NumPy and pyqtgraph are imported where used, not here: the window must be up before
-# they load (they are most of the start-up time; see benchmarks/bench_startup.py).
-
-# Presets as fractions of the image's value range (centre, width). Projection radiographs
-# carry no absolute unit like CT's Hounsfield scale, so a fixed number would mean
-# different things on an 8-bit PNG and a 14-bit DICOM; fractions mean the same on both.
-PRESETS: dict[str, tuple[float, float]] = {
-    "Lung": (0.35, 0.60),
-    "Bone": (0.70, 0.50),
-    "Soft tissue": (0.50, 0.35),
-}
-# For CT the classic Hounsfield presets apply (centre, width in HU).
-CT_PRESETS: dict[str, tuple[float, float]] = {
-    "Lung": (-600.0, 1500.0),
-    "Bone": (400.0, 1800.0),
-    "Soft tissue": (40.0, 400.0),
-}
-DEFAULT_PRESET = "Default (header)"
-FULL_RANGE = "Full range"
 ZOOM_STEP = 1.25
 # Right-drag sensitivity: a drag across this many screen pixels sweeps the whole range.
 DRAG_PIXELS_PER_RANGE = 600.0
-
-
-def _gray_lut(inverted: bool) -> np.ndarray:
-    import numpy as np
-
-    ramp = np.arange(256, dtype=np.uint8)
-    if inverted:
-        ramp = ramp[::-1]
-    return np.ascontiguousarray(np.stack([ramp, ramp, ramp], axis=1))
-
-
-def _heat_lut(name: str = "inferno") -> np.ndarray:
-    """The colormap with alpha rising with the value, so cold areas stay see-through."""
-    import numpy as np
-    import pyqtgraph as pg
-
-    lut = pg.colormap.get(name).getLookupTable(0.0, 1.0, 256, alpha=True)
-    lut[:, 3] = np.clip(np.linspace(0, 400, 256), 0, 255).astype(np.uint8)
-    return lut
-
-
-@functools.cache
-def _viewbox_class() -> type:
-    """A ViewBox whose right-drag adjusts window/level instead of zooming.
-
-    Defined on first use: pyqtgraph is imported lazily (see ``ImageView``).
-    """
-    import pyqtgraph as pg
-
-    class WindowingViewBox(pg.ViewBox):
-        def __init__(self, on_window_drag: Callable[[float, float, bool], None]) -> None:
-            super().__init__(lockAspect=True, invertY=True, enableMenu=False)
-            self._on_window_drag = on_window_drag
-            self.setMouseMode(pg.ViewBox.PanMode)
-
-        def mouseDragEvent(self, ev, axis=None):  # noqa: N802 - Qt override
-            if ev.button() == Qt.MouseButton.RightButton:
-                ev.accept()
-                delta = ev.screenPos() - ev.lastScreenPos()
-                self._on_window_drag(delta.x(), delta.y(), ev.isStart())
-                return
-            super().mouseDragEvent(ev, axis)
-
-    return WindowingViewBox
+# Frame keys: one frame, or a tenth of the series for the page keys (at least one).
+_FRAME_KEYS = {Qt.Key.Key_Right: 1, Qt.Key.Key_Down: 1, Qt.Key.Key_Left: -1, Qt.Key.Key_Up: -1}
+FIRST_FRAME, LAST_FRAME, PAGE_DOWN, PAGE_UP = -(10**9), 10**9, 10**6, -(10**6)
+_FRAME_JUMPS = {Qt.Key.Key_PageDown: PAGE_DOWN, Qt.Key.Key_PageUp: PAGE_UP,
+                Qt.Key.Key_Home: FIRST_FRAME, Qt.Key.Key_End: LAST_FRAME}
 
 
 class ImageView(QWidget):
-    """Shows an image with window/level, zoom, pan, invert and a heatmap overlay.
+    """Shows an image with window/level, zoom, pan, invert, orientation and overlays.
 
     Signals
     -------
     sig_window_changed(center, width)
         The display window changed (drag, controls, preset, reset).
     sig_cursor_moved(text)
-        The pixel read-out under the cursor ("" when outside the image).
+        The pixel read-out under the cursor ("" when outside the image or stale).
+    sig_view_changed()
+        Zoom, pan or orientation changed (for the overlay).
+    sig_frame_step(int)
+        A frame key was pressed: +1/-1, or one of ``PAGE_UP``, ``PAGE_DOWN``,
+        ``FIRST_FRAME``, ``LAST_FRAME``.
     """
 
     sig_window_changed = Signal(float, float)
     sig_cursor_moved = Signal(str)
     sig_inverted_changed = Signal(bool)
+    sig_view_changed = Signal()
+    sig_frame_step = Signal(int)
     sig_ready = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -121,6 +81,8 @@ class ImageView(QWidget):
         self.inverted = False
         self.is_rgb = False
         self.modality = ""
+        self.pixel_spacing: tuple[float, float] | None = None
+        self.orientation = Orientation()
         # Maps a displayed value back to the file's stored value (for the read-out).
         self.stored_value: Callable[[float], float] | None = None
 
@@ -143,6 +105,8 @@ class ImageView(QWidget):
         self._layout.addWidget(self.placeholder, 1)
         self._layout.addWidget(self.cursor_label)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.measure = MeasureTool(self)
+        self.overlay = ViewOverlay(self)
         if "pyqtgraph" in sys.modules:
             self.ensure_ready()
         else:
@@ -165,19 +129,21 @@ class ImageView(QWidget):
         self._graphics = pg.GraphicsView(background="k")
         self._graphics.setObjectName("imageGraphics")
         self._graphics.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self._viewbox = _viewbox_class()(self._drag_window)
+        self._viewbox = viewbox_class()(self._drag_window, self._click)
         self._graphics.setCentralItem(self._viewbox)
         self._image_item = pg.ImageItem(axisOrder="row-major")
         self._viewbox.addItem(self._image_item)
+        # A child of the image: it turns and flips with it, in the image's coordinates.
         self._heatmap_item = pg.ImageItem(axisOrder="row-major")
-        self._heatmap_item.setLookupTable(_heat_lut())
+        self._heatmap_item.setParentItem(self._image_item)
+        self._heatmap_item.setLookupTable(heat_lut())
         self._heatmap_item.setZValue(10)
         self._heatmap_item.setOpacity(0.5)
         self._heatmap_item.setVisible(False)
-        self._viewbox.addItem(self._heatmap_item)
         self._layout.replaceWidget(self.placeholder, self._graphics)
         self.placeholder.deleteLater()
         self._graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self._viewbox.sigRangeChanged.connect(lambda *_: self.sig_view_changed.emit())
         self.sig_ready.emit()
 
     @property
@@ -201,6 +167,11 @@ class ImageView(QWidget):
         self.ensure_ready()
         return self._heatmap_item
 
+    def image_area(self) -> QRect:
+        """Where the image is drawn, in this widget's coordinates."""
+        widget = self._graphics if self._graphics is not None else self.placeholder
+        return widget.geometry()
+
     # -- content --------------------------------------------------------------------
     def set_image(
         self,
@@ -210,9 +181,17 @@ class ImageView(QWidget):
         *,
         modality: str = "",
         stored_value: Callable[[float], float] | None = None,
+        pixel_spacing: tuple[float, float] | None = None,
         keep_view: bool = False,
     ) -> None:
-        """Show ``pixels`` ((H, W) float32 or (H, W, 3) uint8) with ``window`` (centre, width)."""
+        """Show ``pixels`` ((H, W) float32 or (H, W, 3) uint8) with ``window`` (centre, width).
+
+        ``keep_view``: another frame of the image shown, so zoom, pan, window,
+        orientation and measurements stay as the user set them. Otherwise everything
+        starts afresh: the header's window, upright, fitted, no measurements.
+        """
+        same_shape = self.pixels is not None and self.pixels.shape == pixels.shape
+        keep_view = keep_view and same_shape
         self.is_rgb = pixels.ndim == 3
         if value_range is None:
             value_range = (float(pixels.min()), float(pixels.max()))
@@ -223,19 +202,28 @@ class ImageView(QWidget):
         self.default_window = tuple(window) if window else ((lo + hi) / 2, hi - lo)  # type: ignore[assignment]
         self.modality = modality.upper()
         self.stored_value = stored_value
+        self.pixel_spacing = pixel_spacing
         self.pixels = pixels
         self.clear_heatmap()
         self.image_item.setImage(pixels, autoLevels=False)
         self._apply_lut()
+        # The read-out described the pixel under the cursor in the image shown before.
+        self._show_readout("")
+        if keep_view:
+            self.set_window(*self.window)
+            return
+        self.measure.set_mode("")
+        self.measure.clear()
         self.set_window(*self.default_window)
-        if not keep_view:
-            self.fit()
+        self.set_orientation(Orientation())
+        self.fit()
 
     def clear(self) -> None:
         self.pixels = None
         self.image_item.clear()
         self.clear_heatmap()
-        self.cursor_label.setText(" ")
+        self.measure.clear()
+        self._show_readout("")
 
     # -- window / level -------------------------------------------------------------
     def set_window(self, center: float, width: float) -> None:
@@ -248,26 +236,19 @@ class ImageView(QWidget):
         self.sig_window_changed.emit(center, width)
 
     def preset_names(self) -> list[str]:
-        return [DEFAULT_PRESET, FULL_RANGE, *PRESETS]
+        return list(PRESET_NAMES)
 
     def preset_window(self, name: str) -> tuple[float, float]:
-        lo, hi = self.value_range
-        if name == DEFAULT_PRESET:
-            return self.default_window
-        if name == FULL_RANGE:
-            return ((lo + hi) / 2, hi - lo)
-        if self.modality == "CT" and name in CT_PRESETS:
-            return CT_PRESETS[name]
-        c, w = PRESETS[name]
-        return (lo + c * (hi - lo), w * (hi - lo))
+        return preset_window(name, self.value_range, self.default_window, self.modality)
 
     def apply_preset(self, name: str) -> None:
         self.set_window(*self.preset_window(name))
 
     def reset(self) -> None:
-        """Back to the header's window, not inverted, fitted to the window."""
+        """Back to the header's window, not inverted, upright, fitted to the window."""
         self.set_inverted(False)
         self.set_window(*self.default_window)
+        self.set_orientation(Orientation())
         self.fit()
 
     def set_inverted(self, inverted: bool) -> None:
@@ -291,7 +272,7 @@ class ImageView(QWidget):
                     (self.window[0] - self.window[1] / 2, self.window[0] + self.window[1] / 2)
                 )
         else:
-            self.image_item.setLookupTable(_gray_lut(self.inverted))
+            self.image_item.setLookupTable(gray_lut(self.inverted))
 
     def _drag_window(self, dx: float, dy: float, start: bool) -> None:
         if self.pixels is None:
@@ -302,13 +283,31 @@ class ImageView(QWidget):
         # Right = wider window (less contrast); down = higher centre (darker image).
         self.set_window(center + dy * step, width + dx * step)
 
+    # -- orientation (view only: pixels, model input and measurements keep theirs) ---
+    def set_orientation(self, orientation: Orientation) -> None:
+        self.orientation = orientation
+        if self.pixels is not None:
+            h, w = self.pixels.shape[:2]
+            a, b, c, d, tx, ty = orientation.affine(w, h)
+            # QTransform(m11, m12, m21, m22, dx, dy): x' = m11 x + m21 y + dx.
+            self.image_item.setTransform(QTransform(a, c, b, d, tx, ty))
+            self.measure.redraw()
+        self.sig_view_changed.emit()
+
+    def rotate(self, clockwise: bool = True) -> None:
+        self.set_orientation(self.orientation.rotated(clockwise))
+        self.fit()
+
+    def flip(self, horizontal: bool = True) -> None:
+        self.set_orientation(self.orientation.flipped(horizontal))
+
     # -- zoom / pan -----------------------------------------------------------------
     def fit(self) -> None:
         """Show the whole image as large as the viewport allows."""
         if self.pixels is None:
             return
-        h, w = self.pixels.shape[:2]
-        self.viewbox.setRange(QRectF(0, 0, w, h), padding=0.0)
+        shown = self.image_item.mapRectToParent(self.image_item.boundingRect())
+        self.viewbox.setRange(shown, padding=0.0)
 
     def zoom(self, factor: float) -> None:
         """Zoom in by ``factor`` (> 1) or out (< 1) about the view centre."""
@@ -343,36 +342,41 @@ class ImageView(QWidget):
             self.zoom_100()
         elif key == Qt.Key.Key_I:
             self.toggle_invert()
+        elif key in _FRAME_KEYS or key in _FRAME_JUMPS:
+            self.sig_frame_step.emit(_FRAME_KEYS.get(key) or _FRAME_JUMPS[key])
+        elif key == Qt.Key.Key_Escape and self.measure.cancel():
+            pass
         else:
             super().keyPressEvent(event)
             return
         event.accept()
 
-    # -- pixel read-out -------------------------------------------------------------
+    # -- pixel read-out and clicks --------------------------------------------------
     def pixel_text(self, x: int, y: int) -> str:
         """The read-out for image pixel (x, y): position, displayed and stored value."""
-        if self.pixels is None:
-            return ""
-        h, w = self.pixels.shape[:2]
-        if not (0 <= x < w and 0 <= y < h):
-            return ""
-        value = self.pixels[y, x]
-        if self.is_rgb:
-            r, g, b = (int(v) for v in value)
-            return f"x {x}  y {y}   RGB ({r}, {g}, {b})"
-        text = f"x {x}  y {y}   value {_fmt(float(value))}"
-        if self.stored_value is not None:
-            text += f"   stored {_fmt(self.stored_value(float(value)))}"
-        return text
+        return "" if self.pixels is None else pixel_readout(self.pixels, x, y, self.stored_value)
+
+    def scene_to_image(self, scene_pos: QPointF) -> QPointF:
+        """Original-image coordinates (whatever the orientation) of a scene point."""
+        return self.image_item.mapFromScene(scene_pos)
 
     def scene_to_pixel(self, scene_pos: QPointF) -> tuple[int, int]:
-        p = self.viewbox.mapSceneToView(scene_pos)
+        p = self.scene_to_image(scene_pos)
         return math.floor(p.x()), math.floor(p.y())
 
-    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
-        text = self.pixel_text(*self.scene_to_pixel(scene_pos))
+    def _show_readout(self, text: str) -> None:
         self.cursor_label.setText(text or " ")
         self.sig_cursor_moved.emit(text)
+
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        self._show_readout(self.pixel_text(*self.scene_to_pixel(scene_pos)))
+        if self.measure.pending:
+            p = self.scene_to_image(scene_pos)
+            self.measure.hover(p.x(), p.y())
+
+    def _click(self, scene_pos: QPointF) -> bool:
+        p = self.scene_to_image(scene_pos)
+        return self.measure.click(p.x(), p.y())
 
     # -- heatmap --------------------------------------------------------------------
     def set_heatmap(self, heatmap: np.ndarray | None) -> None:
@@ -396,14 +400,12 @@ class ImageView(QWidget):
         self._heatmap_wanted = visible
         self.heatmap_item.setVisible(visible and self.heatmap is not None)
 
+    @property
+    def heatmap_shown(self) -> bool:
+        return self._heatmap_wanted and self.heatmap is not None
+
     def set_heatmap_opacity(self, opacity: float) -> None:
         self.heatmap_item.setOpacity(max(0.0, min(1.0, opacity)))
-
-
-def _fmt(value: float) -> str:
-    if value == int(value) and abs(value) < 1e9:
-        return str(int(value))
-    return f"{value:.4g}"
 
 
 if __name__ == "__main__":

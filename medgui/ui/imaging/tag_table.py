@@ -1,7 +1,8 @@
 """DICOM header table; identifying (patient) data stays masked until the user asks.
 
 Masking rather than hiding the rows tells the reader the data exists and that the
-application withholds it on purpose.
+application withholds it on purpose (``core.imaging.masking``). The switch applies to the
+file it was ticked for: every new file starts masked again.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -22,11 +23,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-MASK = "•••• (identifying, hidden)"
+from medgui.core.imaging.masking import MASK, is_masked, shown_value
+
+__all__ = ["MASK", "TagTable"]
 
 
 class TagTable(QWidget):
-    """Tag / name / value rows with a filter and a "Show identifying data" switch."""
+    """Tag / name / value rows with a filter and a "Show identifying data" switch.
+
+    Signals
+    -------
+    sig_reveal_changed(bool)
+        Identifying data is shown (True) or masked again (False), by the user or
+        because a new file was shown.
+    """
+
+    sig_reveal_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -35,9 +47,9 @@ class TagTable(QWidget):
         self.show_identifying.setObjectName("showIdentifying")
         self.show_identifying.setToolTip(
             "Patient names, IDs, dates and other identifying DICOM elements are masked "
-            "until you tick this."
+            "until you tick this, for the file shown; every new file starts masked again."
         )
-        self.show_identifying.toggled.connect(lambda _on: self._fill())
+        self.show_identifying.toggled.connect(self._on_reveal)
         self.filter = QLineEdit()
         self.filter.setObjectName("tagFilter")
         self.filter.setPlaceholderText("Filter tags…")
@@ -51,6 +63,8 @@ class TagTable(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(False)
+        # Tab leaves the table (arrows move within it), as in any form.
+        self.table.setTabKeyNavigation(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -65,9 +79,22 @@ class TagTable(QWidget):
         layout.addWidget(self.empty)
         self.set_tags(())
 
-    def set_tags(self, tags: Sequence[Any]) -> None:
-        """Show ``tags`` (objects with tag, keyword, name, value, identifying)."""
+    @property
+    def reveal(self) -> bool:
+        return self.show_identifying.isChecked()
+
+    def set_tags(self, tags: Sequence[Any], keep_reveal: bool = False) -> None:
+        """Show ``tags`` (objects with tag, keyword, name, value, identifying).
+
+        Identifying data is masked again unless ``keep_reveal`` (another frame of the
+        same file).
+        """
         self.tags = tuple(tags)
+        if not keep_reveal and self.show_identifying.isChecked():
+            self.show_identifying.blockSignals(True)
+            self.show_identifying.setChecked(False)
+            self.show_identifying.blockSignals(False)
+            self.sig_reveal_changed.emit(False)
         has = bool(self.tags)
         for widget in (self.table, self.filter, self.show_identifying):
             widget.setVisible(has)
@@ -78,6 +105,10 @@ class TagTable(QWidget):
         """The value column as shown (masked or not), for tests and copy."""
         return [self.table.item(r, 2).text() for r in range(self.table.rowCount())]
 
+    def _on_reveal(self, on: bool) -> None:
+        self._fill()
+        self.sig_reveal_changed.emit(on)
+
     def _fill(self) -> None:
         reveal = self.show_identifying.isChecked()
         # Filled with updates off and the tag column sized once at the end: per-item
@@ -86,8 +117,8 @@ class TagTable(QWidget):
         self.table.setRowCount(0)
         self.table.setRowCount(len(self.tags))
         for row, tag in enumerate(self.tags):
-            masked = tag.identifying and not reveal
-            value = MASK if masked else str(tag.value)
+            masked = is_masked(tag, reveal)
+            value = shown_value(tag, reveal)
             cells = (tag.tag, tag.name or tag.keyword, value)
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)

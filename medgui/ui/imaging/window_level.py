@@ -1,7 +1,9 @@
 """Window/level controls bound to an ``ImageView``: centre, width, presets, invert, reset.
 
 The view stays the single source of truth: the controls follow its
-``sig_window_changed`` and write back through ``ImageView.set_window``.
+``sig_window_changed`` and write back through ``ImageView.set_window``. The preset box
+names the preset the current window *is* ("Custom" when none), so it can never claim
+"Bone" for a window that Reset, a drag or another file has changed.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from medgui.ui.imaging.image_view import ImageView
+
+CUSTOM = "Custom"
 
 
 class WindowLevelControls(QWidget):
@@ -39,7 +43,10 @@ class WindowLevelControls(QWidget):
         self.presets = QComboBox()
         self.presets.setObjectName("windowPresets")
         self.presets.addItems(view.preset_names())
-        self.presets.activated.connect(lambda i: view.apply_preset(self.presets.itemText(i)))
+        self.presets.addItem(CUSTOM)  # shown, never chosen: the window matches no preset
+        custom = self.presets.model().item(self.presets.count() - 1)  # type: ignore[attr-defined]
+        custom.setEnabled(False)
+        self.presets.activated.connect(self._on_preset)
         self.invert = QCheckBox("Invert")
         self.invert.setObjectName("invertCheck")
         self.invert.toggled.connect(view.set_inverted)
@@ -72,8 +79,25 @@ class WindowLevelControls(QWidget):
                 box.setSingleStep(float(step))
             self.center.setValue(center)
             self.width.setValue(width)
+            self.presets.setCurrentText(self.matching_preset())
         finally:
             self._updating = False
+
+    def matching_preset(self) -> str:
+        """The first preset whose window is the view's window, else "Custom"."""
+        center, width = self.view.window
+        span = self.view.value_range[1] - self.view.value_range[0]
+        tolerance = max(span, 1e-6) * 1e-6
+        for name in self.view.preset_names():
+            c, w = self.view.preset_window(name)
+            if abs(c - center) <= tolerance and abs(w - width) <= tolerance:
+                return name
+        return CUSTOM
+
+    def _on_preset(self, index: int) -> None:
+        name = self.presets.itemText(index)
+        if name != CUSTOM:
+            self.view.apply_preset(name)
 
     def _on_spin(self) -> None:
         if not self._updating:

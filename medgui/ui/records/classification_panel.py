@@ -1,9 +1,13 @@
-"""The record pane's classification panel: top labels, driving words, history."""
+"""The record pane's classification panel: the record's label, the model's suggestion.
+
+The suggestion (top labels, driving words) is advice: it becomes the record's label only
+when the clinician presses Accept, and it is marked stale, its highlights removed, as
+soon as the text it describes is edited (``core.records.suggestion``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -19,9 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from medgui.core.records.store import Classification
+from medgui.core.records.suggestion import Suggestion, unread_from, unreliable_reason
 from medgui.ui.errors import show_inline
 from medgui.ui.records.record_models import LEGEND_HTML, highlight, local_time
 from medgui.ui.style import CAUTION_STYLE, MUTED_STYLE
+
+NO_SUGGESTION = "No suggestion yet: press Classify."
+STALE = ("The text changed since it was classified; this suggestion may not hold. "
+         "Classify again for a suggestion about the current text.")
 
 
 def top_of(probabilities: dict[str, float], k: int = 5) -> list[tuple[str, float]]:
@@ -29,7 +38,7 @@ def top_of(probabilities: dict[str, float], k: int = 5) -> list[tuple[str, float
 
 
 class ClassificationPanel(QWidget):
-    """Shows one classification result; the pane owns the Classify button's action."""
+    """Shows the record's label and one suggestion; the pane owns the buttons' actions."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,7 +49,10 @@ class ClassificationPanel(QWidget):
             "Suggest the specialty this record points to, offline (Ctrl+Enter)")
         self.status = QLabel("")
         self.status.setObjectName("classifyStatus")
-        self.verdict = QLabel("Not classified yet.")
+        self.record_label = QLabel("")
+        self.record_label.setObjectName("recordLabel")
+        self.record_label.setWordWrap(True)
+        self.verdict = QLabel(NO_SUGGESTION)
         self.verdict.setObjectName("verdict")
         self.verdict.setWordWrap(True)
         font = self.verdict.font()
@@ -49,6 +61,16 @@ class ClassificationPanel(QWidget):
         self.model_label = QLabel("")
         self.model_label.setObjectName("modelLabel")
         self.model_label.setStyleSheet(MUTED_STYLE)
+        self.accept_button = QPushButton("Accept as the record's label")
+        self.accept_button.setObjectName("acceptButton")
+        self.accept_button.setToolTip("The model never sets a label by itself: accept its "
+                                      "suggestion only if you agree with it")
+        self.accept_button.setEnabled(False)
+        self.notes = QLabel("")
+        self.notes.setObjectName("suggestionNotes")
+        self.notes.setWordWrap(True)
+        self.notes.setStyleSheet(CAUTION_STYLE)
+        self.notes.hide()
 
         self._bars_box = QWidget()
         self._bars = QGridLayout(self._bars_box)
@@ -60,7 +82,7 @@ class ClassificationPanel(QWidget):
         self.view = QTextBrowser()
         self.view.setObjectName("highlightView")
         self.view.setOpenLinks(False)
-        self.view.setPlaceholderText("Press Classify to see the words that drove the result.")
+        self.view.setPlaceholderText("Press Classify to see the words that drove the suggestion.")
         legend = QLabel(LEGEND_HTML)
         legend.setTextFormat(Qt.TextFormat.RichText)
         legend.setObjectName("legend")
@@ -76,30 +98,45 @@ class ClassificationPanel(QWidget):
         top.addWidget(self.status, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.record_label)
         layout.addLayout(top)
         layout.addWidget(self.verdict)
         layout.addWidget(self.model_label)
         layout.addWidget(self._bars_box)
-        layout.addWidget(QLabel("Words that drove the result:"))
+        layout.addWidget(self.accept_button)
+        layout.addWidget(self.notes)
+        layout.addWidget(QLabel("Words that drove the suggestion:"))
         layout.addWidget(self.view, 1)
         layout.addWidget(legend)
-        layout.addWidget(QLabel("History:"))
+        layout.addWidget(QLabel("Labels accepted for this record:"))
         layout.addWidget(self.history)
 
     # -- states -----------------------------------------------------------------------
     def clear(self) -> None:
+        """No record open."""
+        self.record_label.setText("")
+        self.clear_suggestion()
+        self.history.clear()
+
+    def clear_suggestion(self, message: str = NO_SUGGESTION) -> None:
         self._set_bars([])
-        self.verdict.setText("Not classified yet.")
+        self.verdict.setText(message)
+        self.verdict.setStyleSheet("")
         self.model_label.setText("")
+        self.accept_button.setEnabled(False)
+        self._set_notes([])
         show_inline(self.status, "")
         self.view.clear()
-        self.history.clear()
 
     def set_busy(self) -> None:
         show_inline(self.status, "Classifying…", "")
 
     def set_failed(self, message: str) -> None:
         show_inline(self.status, f"Classification failed: {message}")
+
+    def _set_notes(self, notes: Sequence[str]) -> None:
+        self.notes.setText("\n".join(notes))
+        self.notes.setVisible(bool(notes))
 
     def _set_bars(self, rows: Sequence[tuple[str, float]]) -> None:
         while self._bars.count():
@@ -118,43 +155,58 @@ class ClassificationPanel(QWidget):
             self._bars.addWidget(name, row, 0)
             self._bars.addWidget(bar, row, 1)
 
-    def _set_verdict(self, label: str | None, probability: float | None, reason: str,
-                     model: str) -> None:
-        if label is None:
-            reason = reason or "no reason given"
+    def show_label(self, classification: Classification | None) -> None:
+        """The record's own label: the latest suggestion a clinician accepted (or imported)."""
+        if classification is None or classification.label is None:
+            self.record_label.setText("Label: none yet")
+            return
+        p = classification.probabilities.get(classification.label)
+        share = f", {p:.0%}" if p is not None else ""
+        source = ("imported" if classification.model_name == "imported"
+                  else f"accepted from {classification.model_ref}{share}")
+        self.record_label.setText(f"Label: {classification.label} ({source})")
+
+    def show_suggestion(self, suggestion: Suggestion, acceptable: bool = True) -> int:
+        """Show ``suggestion`` with its driving words; returns how many words are marked."""
+        result = suggestion.result
+        probabilities = {str(k): float(v) for k, v in (result.get("probabilities") or {}).items()}
+        top = [(str(a), float(b)) for a, b in result.get("top") or top_of(probabilities)]
+        self._set_bars(top)
+        self._bars_box.setEnabled(True)
+        if suggestion.label is None:
+            reason = unreliable_reason(suggestion.text, result)
             prefix = "" if reason.lower().startswith("cannot classify") else "Cannot classify reliably: "
             self.verdict.setText(prefix + reason)
             self.verdict.setStyleSheet(CAUTION_STYLE)
         else:
-            share = f" ({probability:.0%})" if probability is not None else ""
-            self.verdict.setText(f"Suggested: {label}{share}")
+            p = suggestion.probability
+            share = f" ({p:.0%})" if p is not None else ""
+            self.verdict.setText(f"Suggested: {suggestion.label}{share}")
             self.verdict.setStyleSheet("")
-        self.model_label.setText(f"Model: {model}" if model else "")
-
-    def show_result(self, text: str, result: dict[str, Any]) -> int:
-        """Show a ``classify_text`` result for ``text``; returns how many words are marked."""
-        probabilities = {str(k): float(v) for k, v in result.get("probabilities", {}).items()}
-        top = [(str(a), float(b)) for a, b in result.get("top") or top_of(probabilities)]
-        self._set_bars(top)
-        label = result.get("label") if result.get("reliable", True) else None
-        self._set_verdict(label, probabilities.get(label or ""),
-                          str(result.get("reason", "")), str(result.get("model", "")))
+        self.model_label.setText(f"Model: {suggestion.model}" if suggestion.model else "")
+        self.accept_button.setEnabled(acceptable and suggestion.label is not None)
+        self._set_notes(suggestion.notes())
         show_inline(self.status, "")
-        return highlight(self.view.document(), text, result.get("tokens") or [])
+        return highlight(self.view.document(), suggestion.text, result.get("tokens") or [],
+                         unread_from(result))
 
-    def show_stored(self, classification: Classification | None) -> None:
-        """Show the latest stored classification (the highlights need a fresh run)."""
+    def mark_stale(self, suggestion: Suggestion) -> None:
+        """The text changed since ``suggestion``: say so, refuse Accept, drop the highlights."""
+        what = suggestion.label or "no reliable label"
+        p = suggestion.probability
+        share = f" ({p:.0%})" if p is not None else ""
+        self.verdict.setText(f"For an earlier version of the text: {what}{share}")
+        self.verdict.setStyleSheet(MUTED_STYLE)
+        self._bars_box.setEnabled(False)  # greyed: these figures are about the old text
+        self.accept_button.setEnabled(False)
+        self._set_notes([STALE])
         self.view.clear()
-        if classification is None:
-            self._set_bars([])
-            self.verdict.setText("Not classified yet.")
-            self.verdict.setStyleSheet("")
-            self.model_label.setText("")
-            return
-        self._set_bars(top_of(classification.probabilities))
-        self._set_verdict(classification.label,
-                          classification.probabilities.get(classification.label or ""),
-                          classification.reason, classification.model_ref)
+
+    def note_model_changed(self, suggestion: Suggestion, active: str) -> None:
+        """The model that made ``suggestion`` is no longer the active text model."""
+        changed = (f"Made by {suggestion.model}; the active text model is now "
+                   f"{active or 'none'}. Classify again to ask it.")
+        self._set_notes([*suggestion.notes(), changed])
 
     def set_history(self, history: Sequence[Classification]) -> None:
         self.history.clear()

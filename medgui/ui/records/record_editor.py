@@ -17,18 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QSplitter,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -36,11 +30,14 @@ from PySide6.QtWidgets import (
 from medgui.core.errors import MedguiError
 from medgui.core.paths import SAMPLES
 from medgui.core.records import transfer as record_io
-from medgui.core.records.results import save_result
 from medgui.core.records.store import Record, RecordStore
+from medgui.core.records.suggestion import Suggestion, accept
 from medgui.ui.errors import handle_error, show_inline
+from medgui.ui.feedback import ReadingActions
 from medgui.ui.records.classification_panel import ClassificationPanel
+from medgui.ui.records.record_form import RecordForm
 from medgui.ui.records.record_list import RecordBrowser
+from medgui.ui.records.record_transfer import RecordTransfer
 from medgui.ui.style import ERROR_STYLE, MUTED_STYLE
 from medgui.workers.jobs import Job, JobError, Latest, ThreadRunner
 from medgui.workers.ml_service import MLService
@@ -75,14 +72,27 @@ class RecordPane(QWidget):
         self._loading = False
         self._jobs: list[Job] = []  # keep Python wrappers alive until they finish
         self.classifications = Latest()  # classifying again supersedes the run in flight
+        #: The model's latest suggestion for the open record (advice until accepted).
+        self.suggestion: Suggestion | None = None
+        self._stale = False
+        self.active_text_model = ""  # set by the window when the registry changes
 
         self.autosave_timer = QTimer(self, singleShot=True, interval=self.AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.save)
 
+        self.transfer = RecordTransfer(store, runner, self)
+        self.transfer.sig_imported.connect(self._on_imported)
+        self.transfer.sig_exported.connect(lambda n, name: show_inline(
+            self.browser.status, f"Exported {n} record(s) to {name}", ""))
+        self.transfer.sig_failed.connect(self._show_problem)
         self._build_list()
         self._build_editor()
         self.panel = ClassificationPanel()
         self.panel.classify_button.clicked.connect(self.classify)
+        self.panel.accept_button.clicked.connect(self.accept_suggestion)
+        self.reading_actions = ReadingActions(runner, "text")  # audit entry, feedback, report
+        self.panel.layout().insertWidget(self.panel.layout().indexOf(self.panel.accept_button) + 1,
+                                         self.reading_actions)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         for widget, stretch in ((self.browser, 3), (self._editor_box, 4), (self.panel, 3)):
             splitter.addWidget(widget)
@@ -105,7 +115,8 @@ class RecordPane(QWidget):
         b.sig_filters_changed.connect(self.refresh)
         b.sig_row_chosen.connect(self._on_row_chosen)
         for action, slot in ((b.new_action, self.new_record), (b.duplicate_action, self.duplicate_record),
-                             (b.delete_action, self.delete_record), (b.restore_action, self.restore_record),
+                             (b.delete_action, self.ask_delete), (b.delete_key_action, self.ask_delete),
+                             (b.restore_action, self.restore_record),
                              (b.purge_action, lambda: self.purge_record(confirm=True)),
                              (b.import_action, self._ask_import), (b.export_action, self._ask_export)):
             action.triggered.connect(lambda _checked=False, slot=slot: slot())
@@ -113,39 +124,14 @@ class RecordPane(QWidget):
         self._fill_filters()
 
     def _build_editor(self) -> None:
-        self.patient_edit = QLineEdit(placeholderText="Pseudonymous reference, e.g. P-0042")
-        self.title_edit = QLineEdit(placeholderText="Title")
-        self.body_edit = QPlainTextEdit(placeholderText="Write or paste the record here…")
-        self.body_edit.setObjectName("bodyEdit")
+        form = self._editor_box = RecordForm()
+        self.patient_edit, self.title_edit, self.body_edit = form.edits
+        self.undo_action, self.redo_action = form.undo_action, form.redo_action
+        self.save_status = form.save_status
         for edit in (self.patient_edit, self.title_edit):
             edit.textEdited.connect(self._on_edited)
         self.body_edit.textChanged.connect(self._on_edited)
-        bar = QToolBar()
-        # QPlainTextEdit already handles Ctrl+Z / Ctrl+Shift+Z (and Ctrl+Y) itself; the
-        # actions add buttons without competing shortcuts.
-        self.undo_action = bar.addAction("Undo", self.body_edit.undo)
-        self.undo_action.setToolTip(f"Undo ({QKeySequence(QKeySequence.StandardKey.Undo).toString()})")
-        self.redo_action = bar.addAction("Redo", self.body_edit.redo)
-        self.redo_action.setToolTip(f"Redo ({QKeySequence(QKeySequence.StandardKey.Redo).toString()})")
-        self.undo_action.setEnabled(False)
-        self.redo_action.setEnabled(False)
-        self.body_edit.undoAvailable.connect(self.undo_action.setEnabled)
-        self.body_edit.redoAvailable.connect(self.redo_action.setEnabled)
-        self.save_status = QLabel("")
-        self.save_status.setObjectName("saveStatus")
-        top = QHBoxLayout()
-        top.addWidget(bar)
-        top.addStretch(1)
-        top.addWidget(self.save_status)
-        form = QFormLayout()
-        form.addRow("Patient", self.patient_edit)
-        form.addRow("Title", self.title_edit)
-        self._editor_box = QWidget()
-        box = QVBoxLayout(self._editor_box)
-        box.setContentsMargins(4, 4, 4, 4)
-        box.addLayout(top)
-        box.addLayout(form)
-        box.addWidget(self.body_edit, 1)
+        self.body_edit.textChanged.connect(self._check_suggestion)
 
     # -- list -------------------------------------------------------------------------
     def _fill_filters(self) -> None:
@@ -195,18 +181,20 @@ class RecordPane(QWidget):
         self._loading = False
         self.dirty = False
         self._set_status("Saved" if record is not None else "")
+        self.suggestion = None  # it was about another record's text
+        self.reading_actions.clear()
         if record is None:
             self.panel.clear()
         else:
-            self.panel.show_stored(record.latest)
+            self.panel.clear_suggestion()
+            self.panel.show_label(record.latest)
             self.panel.set_history(record.classifications)
         self._update_actions()
 
     def _update_actions(self) -> None:
         has, trash = self.current is not None, self.browser.trash_mode
         editable = has and not trash and not (self.current and self.current.deleted)
-        for edit in (self.patient_edit, self.title_edit, self.body_edit):
-            edit.setReadOnly(not editable)
+        self._editor_box.set_state(has, editable)
         self.browser.new_action.setEnabled(not trash)
         self.browser.duplicate_action.setEnabled(editable)
         self.browser.delete_action.setEnabled(editable)
@@ -233,6 +221,7 @@ class RecordPane(QWidget):
     def save(self) -> bool:
         """Write the editor's text now if it changed; False when the write failed."""
         self.autosave_timer.stop()
+        self._editor_box.mark_undo_boundary()  # a pause in typing: Undo stops here
         if not self.dirty or self.current is None:
             return True
         try:
@@ -297,8 +286,25 @@ class RecordPane(QWidget):
         row = self.model.row_of(record_id)
         return self.model.record_at(row + 1) or self.model.record_at(row - 1)
 
+    def ask_delete(self) -> QMessageBox | None:
+        """Ask (a non-blocking box, returned), then move the open record to the trash."""
+        if self.current is None or self.current.deleted or self.browser.trash_mode:
+            return None
+        box = QMessageBox(QMessageBox.Icon.Question, "Move to the trash",
+                          f"Move “{self.current.title or '(untitled)'}” to the trash? "
+                          "You can restore it from the Trash view.",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("confirmTrash")
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        record_id = self.current.id
+        box.accepted.connect(lambda: self.current is not None and self.current.id == record_id
+                             and self.delete_record())
+        box.open()
+        return box
+
     def delete_record(self) -> None:
-        """Move the edited record to the trash."""
+        """Move the edited record to the trash (without asking: see ``ask_delete``)."""
         if self.current is None or not self.save():
             return
         record_id, following = self.current.id, self._next_after(self.current.id)
@@ -330,42 +336,21 @@ class RecordPane(QWidget):
         self._show(self.model.record_at(0))
         self.browser.select(self.current.id if self.current else None)
 
-    # -- import / export (off the GUI thread) ------------------------------------------
-    def _run(self, fn: Callable[[], Any], title: str, done: Callable[[Any], None]) -> Job:
-        store = self.store
-
-        def work(_progress: Any, _cancelled: Any) -> Any:
-            try:
-                return fn()
-            finally:
-                store.release()  # pool threads come and go; do not leave connections behind
-
-        job = self.runner.submit(work, kind="records-io")
-        self._jobs.append(job)
-        job.sig_result.connect(done)
-        job.sig_errored.connect(lambda error: handle_error(
-            self, title, error, lambda message: self._show_problem(f"{title}: {message}")))
-        job.sig_finished.connect(lambda: self._jobs.remove(job))
-        return job
-
+    # -- import / export (off the GUI thread: ``RecordTransfer``) -------------------------
     def import_files(self, paths: Sequence[str | Path]) -> Job:
         """Import ``.txt``/``.csv`` files in the background (all or none)."""
-        store, files = self.store, list(paths)
-
-        def done(ids: list[int]) -> None:
-            show_inline(self.browser.status, f"Imported {len(ids)} record(s)", "")
-            self._fill_filters()
-            self.refresh()
-            self.sig_imported.emit(len(ids))
-
-        return self._run(lambda: record_io.import_files(store, files), "Import failed", done)
+        return self.transfer.import_files(paths)
 
     def export_records(self, path: str | Path) -> Job:
-        store, trash = self.store, self.browser.trash_mode
-        return self._run(lambda: record_io.export_records(store, path, include_deleted=trash),
-                         "Export failed",
-                         lambda n: show_inline(self.browser.status,
-                                               f"Exported {n} record(s) to {Path(path).name}", ""))
+        return self.transfer.export_records(path, include_deleted=self.browser.trash_mode)
+
+    def _on_imported(self, ids: list[int]) -> None:
+        self._fill_filters()
+        self.refresh()  # says how many are shown; the count imported comes first
+        n = len(ids)
+        show_inline(self.browser.status, f"Imported {n} record{'s' if n != 1 else ''} "
+                    f"({self.model.rowCount()} shown)", "")
+        self.sig_imported.emit(n)
 
     def _ask_import(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(self, "Import records", "",
@@ -382,7 +367,7 @@ class RecordPane(QWidget):
 
     # -- classification ---------------------------------------------------------------
     def classify(self) -> Job | None:
-        """Classify the editor's text in the analysis process; the result joins the history."""
+        """Classify the editor's text in the analysis process; the result is a suggestion."""
         if self.current is None:
             return None
         self.save()  # a failed save was reported; the editor's text is classified anyway
@@ -400,19 +385,66 @@ class RecordPane(QWidget):
         handle_error(self, "The record could not be classified", error, self.panel.set_failed)
 
     def _on_classified(self, record_id: int, text: str, result: dict[str, Any]) -> None:
-        self._safe(lambda: save_result(self.store, record_id, result),
-                   None, "The classification could not be saved")
-        record = self._safe(lambda: self.store.get(record_id), None)
+        """Show the suggestion; nothing is written to the record until it is accepted."""
+        if self.current is not None and self.current.id == record_id:
+            self.suggestion = Suggestion(record_id, text, result)
+            self._stale = False
+            self.reading_actions.reading_shown(result, text=text, patient_ref=self.current.patient_ref,
+                                               title=self.current.title)
+            self.panel.show_suggestion(self.suggestion, self._accept_allowed())
+            self._check_suggestion()  # the text may have changed while it ran
+            self._check_model()
+        self.sig_classified.emit(record_id, result)
+
+    def _accept_allowed(self) -> bool:
+        s, record = self.suggestion, self.current
+        if s is None or record is None or record.deleted or not s.can_accept(self.body_edit.toPlainText()):
+            return False
+        latest = record.latest  # accepted already: once is enough
+        return not (latest is not None and latest.label == s.label and latest.model_ref == s.model)
+
+    def _check_suggestion(self) -> None:
+        """After an edit the suggestion no longer describes the text: mark it, once."""
+        s = self.suggestion
+        if s is None or self._loading:
+            return
+        stale = s.is_stale(self.body_edit.toPlainText())
+        if stale and not self._stale:
+            self.panel.mark_stale(s)
+        elif not stale and self._stale:  # undone back to the classified text
+            self.panel.show_suggestion(s, self._accept_allowed())
+            self._check_model()
+        self._stale = stale
+
+    def accept_suggestion(self) -> bool:
+        """The clinician agrees: the suggestion becomes the record's label."""
+        s = self.suggestion
+        if s is None or not self._accept_allowed():
+            return False
+        if not self.save():
+            return False
+        if self._safe(lambda: accept(self.store, s), None, "The label could not be saved") is None:
+            return False
+        record = self._safe(lambda: self.store.get(s.record_id), None)
         if record is not None:
+            self.current = record
             self.model.update_record(record)
             self._fill_filters()
-            if self.current is not None and self.current.id == record_id:
-                self.current = record  # save() compares with the database, not this
-                self.panel.show_result(text, result)
-                self.panel.set_history(record.classifications)
-                if self.body_edit.toPlainText() != text:
-                    self.panel.status.setText("The text changed since; classify again to update.")
-        self.sig_classified.emit(record_id, result)
+            self.panel.show_label(record.latest)
+            self.panel.set_history(record.classifications)
+        self.panel.accept_button.setEnabled(False)
+        return True
+
+    def set_active_text_model(self, ref: str) -> None:
+        """The registry's active text model is now ``ref`` (the window tells us)."""
+        self.active_text_model = ref
+        self._check_model()
+
+    def _check_model(self) -> None:
+        s = self.suggestion
+        if s is not None and self.active_text_model and s.model != self.active_text_model \
+                and not self._stale:
+            self.panel.note_model_changed(s, self.active_text_model)
 
 
 def main() -> int:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QTimer, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -60,6 +60,9 @@ class RecordBrowser(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
+        # Tab leaves the table (to the next control) instead of walking its cells, which
+        # moved the current row and so opened another record every few presses.
+        self.table.setTabKeyNavigation(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
@@ -72,7 +75,12 @@ class RecordBrowser(QWidget):
         self.new_action.setShortcut(QKeySequence.StandardKey.New)
         self.duplicate_action = bar.addAction("Duplicate")
         self.delete_action = bar.addAction("Delete")
-        self.delete_action.setToolTip("Move the record to the trash")
+        self.delete_action.setToolTip("Move the record to the trash (Delete in the list)")
+        self.delete_key_action = QAction("In the record list: move the record to the trash "
+                                         "(asks first)", self.table)
+        self.delete_key_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.delete_key_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.table.addAction(self.delete_key_action)
         self.trash_action = bar.addAction("Trash")
         self.trash_action.setCheckable(True)
         self.trash_action.setToolTip("Show the records in the trash")

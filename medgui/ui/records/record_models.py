@@ -18,6 +18,8 @@ Index = QModelIndex | QPersistentModelIndex
 TOWARD = QColor(255, 140, 0)
 AWAY = QColor(70, 130, 230)
 NEGATED = QColor(128, 128, 128)
+#: Words after the ones the model read (it reads only the start of a long text).
+UNREAD = QColor(128, 128, 128)
 
 
 def local_time(iso: str) -> str:
@@ -114,29 +116,41 @@ def _utf16_offsets(text: str) -> list[int]:
     return offsets
 
 
-def highlight(document: QTextDocument, text: str, tokens: Sequence[dict[str, Any]]) -> int:
+def highlight(document: QTextDocument, text: str, tokens: Sequence[dict[str, Any]],
+              unread_from: int | None = None) -> int:
     """Show ``text`` in ``document`` with the classifier's driving words marked.
 
     Each token is ``{"start", "end", "weight", "negated"}`` (character offsets into
     ``text``, weight in [-1, 1], positive = pushed toward the predicted label). Returns
     how many tokens were marked; tokens whose offsets fall outside ``text`` are skipped.
+    Text from ``unread_from`` on (the words the model did not read) is greyed.
     """
     document.setPlainText(text)
     offsets = _utf16_offsets(text)
     cursor = QTextCursor(document)
+    if unread_from is not None and 0 <= unread_from < len(text):
+        fmt = QTextCharFormat()
+        fmt.setForeground(UNREAD)
+        fmt.setToolTip("not read by the model: it reads only the start of a long text")
+        cursor.setPosition(offsets[unread_from])
+        cursor.setPosition(offsets[-1], QTextCursor.MoveMode.KeepAnchor)
+        cursor.mergeCharFormat(fmt)
     marked = 0
     for token in tokens:
         start, end = int(token.get("start", -1)), int(token.get("end", -1))
         if not 0 <= start < end <= len(text):
             continue
         weight = max(-1.0, min(1.0, float(token.get("weight", 0.0))))
+        unread = unread_from is not None and start >= unread_from
+        if unread:
+            weight = 0.0  # not read, so it drove nothing; a negation is still a fact of the text
         negated = bool(token.get("negated", False))
         if abs(weight) < 0.05 and not negated:
             continue  # too faint to see; keeps the text readable
         fmt = QTextCharFormat()
         if abs(weight) >= 0.05:
             fmt.setBackground(_tint(TOWARD if weight > 0 else AWAY, 0.15 + 0.85 * abs(weight)))
-        tip = f"weight {weight:+.2f}"
+        tip = "not read by the model" if unread else f"weight {weight:+.2f}"
         if negated:
             fmt.setFontStrikeOut(True)
             fmt.setForeground(NEGATED)

@@ -25,6 +25,17 @@ VAL_PEN = pg.mkPen("#d62728", width=2)
 BAR_BRUSH = pg.mkBrush("#4c8cbf")
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#222")
+NAME_PX = 190  # class names longer than this are elided (in the middle) on an axis
+
+
+def _elide(widget: QWidget, name: str, width: int = NAME_PX) -> str:
+    return widget.fontMetrics().elidedText(name, Qt.TextElideMode.ElideMiddle, width)
+
+
+def _fit_side_by_side(widget: QWidget, names: Sequence[str], room: float) -> bool:
+    """Whether ``names`` fit under ``room`` pixels of axis, one per equal slot, with a gap."""
+    slot = room / max(len(names), 1)
+    return all(widget.fontMetrics().horizontalAdvance(n) + 8 <= slot for n in names)
 
 
 def _plot(title: str, xlabel: str, ylabel: str) -> pg.PlotWidget:
@@ -147,6 +158,9 @@ class ConfusionMatrixChart(pg.PlotWidget):
         self.matrix = np.zeros((0, 0), dtype=int)
         self.classes: list[str] = []
         self._items: list[Any] = []
+        #: Long class names do not fit under the columns: they are numbered as the rows.
+        self.numbered = False
+        self.tick_labels: tuple[list[str], list[str]] = ([], [])  # bottom, left
 
     def set_matrix(self, matrix: Sequence[Sequence[int]], classes: Sequence[str]) -> None:
         for item in self._items:
@@ -170,22 +184,51 @@ class ConfusionMatrixChart(pg.PlotWidget):
                 rect = pg.QtWidgets.QGraphicsRectItem(j, i, 1, 1)
                 rect.setBrush(pg.mkBrush(color))
                 rect.setPen(pg.mkPen("#888", width=0.5))
+                rect.setToolTip(f"true {self.classes[i]}, predicted {self.classes[j]}: "
+                                f"{self.matrix[i, j]}")
                 self.addItem(rect)
+                self._items.append(rect)
+                if n > 20:
+                    continue  # the counts would overlap: the tooltips give them
                 text = pg.TextItem(str(self.matrix[i, j]), anchor=(0.5, 0.5),
                                    color="w" if share[i, j] > 0.55 else "#111")
                 text.setFont(font)
                 text.setPos(j + 0.5, i + 0.5)
                 self.addItem(text)
-                self._items += [rect, text]
-        ticks = [[(k + 0.5, name) for k, name in enumerate(self.classes)]]
-        self.getAxis("bottom").setTicks(ticks)
-        left = self.getAxis("left")
-        left.setTicks(ticks)
-        # String ticks do not widen the axis by themselves; size it for the longest name.
-        width = max(self.fontMetrics().horizontalAdvance(c) for c in self.classes)
-        left.setWidth(width + 14)
+                self._items.append(text)
+        self.setMinimumSize(240, max(220, 18 * n + 80))
+        self._set_ticks()
         self.setXRange(0, n, padding=0.02)
         self.setYRange(0, n, padding=0.02)
+
+    def _set_ticks(self) -> None:
+        """Class names under the columns when they fit there; otherwise numbers, with the
+        rows saying "1  name" (a name elided in the middle when long)."""
+        n = len(self.classes)
+        if not n:
+            return
+        named_left = [_elide(self, c) for c in self.classes]
+        left_width = max(self.fontMetrics().horizontalAdvance(c) for c in named_left) + 14
+        room = self.width() - left_width - 40
+        self.numbered = not _fit_side_by_side(self, self.classes, room)
+        if self.numbered:
+            bottom = [str(k + 1) for k in range(n)]
+            left_names = [f"{k + 1}  {name}" for k, name in enumerate(named_left)]
+            left_width = max(self.fontMetrics().horizontalAdvance(c) for c in left_names) + 14
+        else:
+            bottom, left_names = list(self.classes), named_left
+        self.tick_labels = (bottom, left_names)
+        self.getAxis("bottom").setTicks([[(k + 0.5, b) for k, b in enumerate(bottom)]])
+        left = self.getAxis("left")
+        left.setTicks([[(k + 0.5, name) for k, name in enumerate(left_names)]])
+        # String ticks do not widen the axis by themselves; size it for the longest name.
+        left.setWidth(left_width)
+        self.setLabel("bottom", "predicted (numbered as the rows)" if self.numbered else "predicted")
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if getattr(self, "classes", None):  # also called while the base class is built
+            self._set_ticks()
 
 
 class RocChart(QWidget):
@@ -243,6 +286,16 @@ class ClassBarChart(pg.PlotWidget):
         self.setMinimumSize(220, 160)
         self.values: dict[str, float] = {}
         self._items: list[Any] = []
+        self._highlight: list[str] = []
+        self._ylabel = ylabel
+        #: Names too long to stand side by side: one horizontal bar per row, names on the left.
+        self.horizontal = False
+        self.tick_labels: list[str] = []
+
+    ROW_PX = 20  # the height of one class's row when the bars are horizontal
+
+    def _names_fit(self) -> bool:
+        return _fit_side_by_side(self, list(self.values), self.width() - 80)
 
     def set_values(self, values: Mapping[str, float], highlight: Sequence[str] = ()) -> None:
         """Draw ``values`` (class -> number); classes in ``highlight`` are drawn in red."""
@@ -250,23 +303,56 @@ class ClassBarChart(pg.PlotWidget):
             self.removeItem(item)
         self._items = []
         self.values = {str(k): float(v) for k, v in values.items()}
+        self._highlight = [str(h) for h in highlight]
+        self.getAxis("bottom").setTicks(None)
+        self.getAxis("left").setTicks(None)
         if not self.values:
             return
         names = list(self.values)
-        heights = np.array([self.values[n] for n in names])
-        brushes = [pg.mkBrush("#d62728") if n in highlight else BAR_BRUSH for n in names]
-        bars = pg.BarGraphItem(x=np.arange(len(names)), height=heights, width=0.6, brushes=brushes)
+        n = len(names)
+        heights = np.array([self.values[name] for name in names])
+        brushes = [pg.mkBrush("#d62728") if name in highlight else BAR_BRUSH for name in names]
+        top = float(heights.max()) if heights.size else 1.0
+        self.horizontal = not self._names_fit()
+        if self.horizontal:
+            bars = pg.BarGraphItem(x0=np.zeros(n), y=np.arange(n), width=heights, height=0.6,
+                                   brushes=brushes)
+            anchor, at = (0.0, 0.5), [(h, k) for k, h in enumerate(heights)]
+            self.tick_labels = [_elide(self, name) for name in names]
+            left = self.getAxis("left")
+            left.setTicks([list(enumerate(self.tick_labels))])
+            left.setWidth(max(self.fontMetrics().horizontalAdvance(t) for t in self.tick_labels) + 14)
+            self.setLabel("left", "")
+            self.setLabel("bottom", self._ylabel)
+            self.getViewBox().invertY(True)  # the first class on top, as in the table
+            self.setMinimumHeight(self.ROW_PX * n + 80)
+            self.setXRange(0, top * 1.2 or 1.0, padding=0)
+            self.setYRange(-0.6, n - 0.4, padding=0)
+        else:
+            bars = pg.BarGraphItem(x=np.arange(n), height=heights, width=0.6, brushes=brushes)
+            anchor, at = (0.5, 1.0), [(k, h) for k, h in enumerate(heights)]
+            self.tick_labels = names
+            self.getAxis("bottom").setTicks([list(enumerate(names))])
+            self.getAxis("left").setWidth(None)
+            self.setLabel("left", self._ylabel)
+            self.setLabel("bottom", "")
+            self.getViewBox().invertY(False)
+            self.setMinimumHeight(160)
+            self.setXRange(-0.6, n - 0.4, padding=0)
+            self.setYRange(0, top * 1.15 or 1.0, padding=0)
         self.addItem(bars)
         self._items.append(bars)
-        top = float(heights.max()) if heights.size else 1.0
-        for k, h in enumerate(heights):
-            label = pg.TextItem(f"{h:g}", anchor=(0.5, 1.0), color="#111")
-            label.setPos(k, h)
+        for (x, y), h in zip(at, heights, strict=True):
+            label = pg.TextItem(f"{h:g}", anchor=anchor, color="#111")
+            label.setPos(x, y)
             self.addItem(label)
             self._items.append(label)
-        self.getAxis("bottom").setTicks([[(k, n) for k, n in enumerate(names)]])
-        self.setXRange(-0.6, len(names) - 0.4, padding=0)
-        self.setYRange(0, top * 1.15 or 1.0, padding=0)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        values = getattr(self, "values", None)  # also called while the base class is built
+        if values and self._names_fit() == self.horizontal:  # the other layout fits now
+            self.set_values(self.values, self._highlight)
 
 
 if __name__ == "__main__":

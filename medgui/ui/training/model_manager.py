@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import html
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -34,30 +35,43 @@ from PySide6.QtWidgets import (
 )
 
 from medgui.core.errors import ModelLoadError
-from medgui.core.models.card import ModelCard, metrics_heading
-from medgui.core.models.registry import EXPORT_SUFFIX, TASKS, Registry
+from medgui.core.models.card import CARD_FILE, ModelCard, metrics_heading, printable
+from medgui.core.models.registry import EXPORT_SUFFIX, TASKS, BrokenEntry, Registry
 from medgui.ui.errors import handle_error, show_inline
 from medgui.workers.jobs import Job, JobError, ThreadRunner
 
 COLUMNS = ["name", "version", "task", "created", "active", "source"]
 
 
+def _esc(value: Any) -> str:
+    """Card text for HTML: a card is data read from a file, so control characters are
+    escaped and markup is shown as text."""
+    return html.escape(printable(value))
+
+
+def _num(value: Any) -> str:
+    """``value`` with three decimals when it is a number; otherwise escaped as text."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:.3f}"
+    return _esc(value)
+
+
 def _fmt(value: Any, ci: Any = None) -> str:
     if isinstance(value, dict) and "mean" in value:  # k-fold summary
-        return f"{value['mean']:.3f} ± {value.get('std', 0):.3f} (mean ± SD)"
+        return f"{_num(value['mean'])} ± {_num(value.get('std', 0))} (mean ± SD)"
     if not isinstance(value, int | float) or isinstance(value, bool):
-        return html.escape(str(value))
+        return _esc(value)
     text = f"{value:.3f}"
     if isinstance(ci, list | tuple) and len(ci) == 2 and None not in ci:
-        text += f" <span style='color:#555'>(95 % CI {ci[0]:.3f} – {ci[1]:.3f})</span>"
+        text += f" <span style='color:#555'>(95 % CI {_num(ci[0])} – {_num(ci[1])})</span>"
     return text
 
 
 def card_html(card: ModelCard, active: bool = False) -> str:
-    """The card as HTML for the manager's card view."""
-    e = html.escape
+    """The card as HTML for the manager's card view (card text escaped, see ``_esc``)."""
+    e = _esc
     out = [f"<h2>{e(card.ref)}</h2>"]
-    tags = [card.task]
+    tags = [e(card.task)]
     if active:
         tags.append("<b style='color:#0a7d2c'>active</b>")
     if card.builtin:
@@ -75,8 +89,8 @@ def card_html(card: ModelCard, active: bool = False) -> str:
             metric_rows.append((key.replace("_", "-"), _fmt(m[key], m.get(f"{key}_ci"))))
     op = m.get("operating_point")
     if isinstance(op, dict):
-        point = (f"sensitivity {op.get('sensitivity', 0):.3f}, "
-                 f"specificity {op.get('specificity', 0):.3f}")
+        point = (f"sensitivity {_num(op.get('sensitivity', 0))}, "
+                 f"specificity {_num(op.get('specificity', 0))}")
         metric_rows.append(("at the chosen threshold", point))
     if m.get("n") is not None:
         metric_rows.append(("examples", e(str(m["n"]))))
@@ -89,34 +103,53 @@ def card_html(card: ModelCard, active: bool = False) -> str:
     if isinstance(per_class, dict) and per_class:
         head = "<tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>"
         body = "".join(
-            f"<tr><td>{e(c)}</td><td>{v.get('precision', 0):.3f}</td><td>{v.get('recall', 0):.3f}</td>"
-            f"<td>{v.get('f1', 0):.3f}</td><td>{v.get('support', '')}</td></tr>"
+            f"<tr><td>{e(c)}</td><td>{_num(v.get('precision', 0))}</td><td>{_num(v.get('recall', 0))}</td>"
+            f"<td>{_num(v.get('f1', 0))}</td><td>{e(v.get('support', ''))}</td></tr>"
             for c, v in per_class.items() if isinstance(v, dict))
         out.append(f"<table cellpadding='3' border='0'>{head}{body}</table>")
     kfold = m.get("kfold")
     if isinstance(kfold, dict) and kfold.get("folds"):
-        rows = [(k, _fmt(v)) for k, v in kfold.items() if isinstance(v, dict)]
-        out.append(f"<h3>{kfold['folds']}-fold cross-validation</h3>" + _table(rows))
+        rows = [(e(k), _fmt(v)) for k, v in kfold.items() if isinstance(v, dict)]
+        out.append(f"<h3>{e(kfold['folds'])}-fold cross-validation</h3>" + _table(rows))
     fp = card.data_fingerprint or {}
     if fp:
-        counts = ", ".join(f"{e(str(k))} {v}" for k, v in (fp.get("counts") or {}).items())
-        rows = [("Source", e(str(fp.get("source", "?")))),
-                ("Examples", f"{fp.get('n_items', '?')} ({counts})"),
+        fp_counts: dict[Any, Any] = fp["counts"] if isinstance(fp.get("counts"), dict) else {}
+        counts = ", ".join(f"{e(k)} {e(v)}" for k, v in fp_counts.items())
+        rows = [("Source", e(fp.get("source", "?"))),
+                ("Examples", f"{e(fp.get('n_items', '?'))} ({counts})"),
                 ("Data sha256", f"<code>{e(str(fp.get('sha256', ''))[:16])}…</code>")]
         for key, label in (("unreadable", "Unreadable files skipped"),
                            ("duplicates_removed", "Duplicates removed"),
                            ("cross_class_removed", "Filed under two classes, left out")):
             if fp.get(key):
-                rows.append((label, str(fp[key])))
+                rows.append((label, e(fp[key])))
         out.append("<h3>Training data</h3>" + _table(rows))
     if card.training:
         shown = {k: v for k, v in card.training.items() if not isinstance(v, dict | list) or k == "split"}
-        rows = [(e(str(k)), e(json.dumps(v) if isinstance(v, dict | list) else str(v)))
-                for k, v in shown.items()]
+        rows = [(e(k), e(json.dumps(v) if isinstance(v, dict | list) else v)) for k, v in shown.items()]
         out.append("<h3>Training configuration</h3>" + _table(rows))
     if card.notes:
         out.append(f"<h3>Notes</h3><p>{e(card.notes)}</p>")
     return "".join(out)
+
+
+def already_registered(archive: Path, registry: Registry) -> ModelCard | None:
+    """The model in ``registry`` whose files have the hashes the card in ``archive`` lists.
+
+    Reads only the archive's small card; anything unreadable is left to the import,
+    which says what is wrong with it.
+    """
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            if zf.getinfo(CARD_FILE).file_size > 1 << 20:
+                return None
+            data = json.loads(zf.read(CARD_FILE).decode("utf-8"))
+    except (OSError, KeyError, ValueError, RecursionError, zipfile.BadZipFile):
+        return None  # e.g. "[[[[..." nested past the parser's limit
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, dict) or not files:
+        return None
+    return next((c for c in registry.list() if c.task == data.get("task") and c.files == files), None)
 
 
 def _table(rows: list[tuple[str, str]]) -> str:
@@ -151,6 +184,7 @@ class ModelManagerDialog(QDialog):
         self._ml = ml
         self._own_ml = False
         self.cards: list[ModelCard] = []
+        self.broken: list[BrokenEntry] = []  # listed after the cards, disabled, with the reason
         self.job: Job | None = None
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("modelTable")
@@ -159,6 +193,7 @@ class ModelManagerDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab moves on to the buttons, not cell to cell
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(self._selection_changed)
@@ -175,6 +210,7 @@ class ModelManagerDialog(QDialog):
         self.status = QLabel()
         self.status.setObjectName("managerStatus")
         self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # messages quote names from archives
         buttons = QHBoxLayout()
         for b in (self.activate_button, self.import_button, self.export_button, self.delete_button):
             buttons.addWidget(b)
@@ -205,16 +241,26 @@ class ModelManagerDialog(QDialog):
         """Re-read the registry; keep (or move to) the selection ``select``."""
         current = select or (self.selected().ref if self.selected() else None)
         self.cards = self.registry.list()
+        self.broken = self.registry.problems()
         active = self.active_refs()
-        self.table.setRowCount(len(self.cards))
+        self.table.setRowCount(len(self.cards) + len(self.broken))
         for r, card in enumerate(self.cards):
-            values = [card.name, str(card.version), card.task, card.created[:19].replace("T", " "),
+            values = [printable(card.name), str(card.version), card.task,
+                      printable(card.created[:19].replace("T", " ")),
                       "● active" if card.ref in active else "",
                       "shipped" if card.builtin else "yours"]
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if c == 4 and value:
                     item.setForeground(Qt.GlobalColor.darkGreen)
+                self.table.setItem(r, c, item)
+        for r, entry in enumerate(self.broken, start=len(self.cards)):
+            # Not selectable: nothing can be done with it here (`medgui models delete` removes it).
+            values = [printable(entry.name), printable(entry.version), "", "", "", f"broken: {entry.reason}"]
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setFlags(Qt.ItemFlag.NoItemFlags)
+                item.setToolTip(f"{printable(entry.ref)} cannot be used: {entry.reason}")
                 self.table.setItem(r, c, item)
         refs = [c.ref for c in self.cards]
         row = refs.index(current) if current in refs else (0 if refs else -1)
@@ -268,9 +314,12 @@ class ModelManagerDialog(QDialog):
             show_inline(self.status, f"Cannot delete: {card.ref} is shipped with medgui and cannot "
                                      "be deleted; activate another model instead.")
             return None
-        box = QMessageBox(QMessageBox.Icon.Question, "Delete model",
-                          f"Delete {card.ref}? Its files are removed from the registry; records "
-                          "that cite it keep the name.",
+        question = (f"Delete {card.ref}? Its files are removed from the registry; records "
+                    "that cite it keep the name.")
+        if card.ref in self.active_refs():
+            question += (f"\n\nIt is the active {card.task} model: once it is deleted, the "
+                         f"default {card.task} model takes over (named when it is done).")
+        box = QMessageBox(QMessageBox.Icon.Question, "Delete model", question,
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setObjectName("confirmDelete")
         box.setDefaultButton(QMessageBox.StandardButton.No)
@@ -280,9 +329,19 @@ class ModelManagerDialog(QDialog):
         return box
 
     def _delete(self, ref: str) -> None:
-        registry = self.registry
-        self._run(lambda progress, cancelled: registry.delete(ref), "delete",
-                  lambda card: f"Deleted {card.ref}.")
+        registry, was_active = self.registry, ref in self.active_refs()
+
+        def said(card: Any) -> str:
+            task = getattr(card, "task", "")
+            if not was_active or not task:
+                return f"Deleted {card.ref}."
+            try:
+                successor = f"{registry.active(task).ref} is now the active {task} model."
+            except ModelLoadError:
+                successor = f"No {task} model is left: train or import one."
+            return f"Deleted {card.ref}. {successor}"
+
+        self._run(lambda progress, cancelled: registry.delete(ref), "delete", said)
 
     def _choose_export(self) -> None:
         card = self.selected()
@@ -307,8 +366,18 @@ class ModelManagerDialog(QDialog):
         if path:
             self.import_from(Path(path))
 
-    def import_from(self, archive: Path) -> Job:
-        """Import ``archive`` in the analysis process (the safety check loads the model)."""
+    def import_from(self, archive: Path) -> Job | None:
+        """Import ``archive`` in the analysis process (the safety check loads the model).
+
+        None, and nothing started, when the registry already holds a model with the same
+        files (the export imported twice): a second copy would only add a version number.
+        """
+        same = already_registered(archive, self.registry)
+        if same is not None:
+            show_inline(self.status, f"Not imported: {archive.name} is already in your registry "
+                        f"as {same.ref} (the same files, by their sha256).")
+            self.refresh(same.ref)
+            return None
         if self._ml is None:
             from medgui.workers.ml_service import MLService
 

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QWidget, QWizard
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from medgui.core.models.card import ModelCard
 from medgui.core.models.registry import Registry
 from medgui.core.training.config import TrainingConfig
 from medgui.core.training.staging import discard_staged
-from medgui.ui.training import wizard_eval, wizard_pages
+from medgui.ui.training import wizard_eval, wizard_pages, wizard_train
 from medgui.ui.training.wizard_check import CheckPage
 from medgui.ui.training.wizard_common import Pages
 from medgui.workers.jobs import Job, ThreadRunner
@@ -42,9 +42,16 @@ class TrainingWizard(QWizard):
     Signals
     -------
     sig_model_saved(ModelCard) : the model was registered (and activated if asked).
+    sig_progress_text(str) : how training goes, in a line for the main window's status bar.
+
+    Closing the wizard (Esc, Cancel, the window's close button) while a model trains, or
+    before a trained model is saved, asks first: the run would be thrown away.
     """
 
     sig_model_saved = Signal(object)
+    sig_progress_text = Signal(str)
+    #: The analysis-process job that trains (tests name a stand-in).
+    train_kind = "train"
 
     def __init__(self, ml: MLService, runner: ThreadRunner, registry: Registry | None = None,
                  parent: QWidget | None = None) -> None:
@@ -57,6 +64,8 @@ class TrainingWizard(QWizard):
         self.threshold: float | None = None  # the operating threshold picked on Evaluate
         self.saved: ModelCard | None = None
         self._save_job: Job | None = None
+        self._discard_box: QMessageBox | None = None
+        self._discard_confirmed = False
         self.setWindowTitle("Train a model")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
@@ -67,7 +76,7 @@ class TrainingWizard(QWizard):
         self.setPage(Pages.SPLIT, wizard_pages.SplitPage())
         self.setPage(Pages.IMBALANCE, wizard_pages.ImbalancePage())
         self.setPage(Pages.MODEL, wizard_pages.ModelPage())
-        self.setPage(Pages.TRAIN, wizard_eval.TrainPage())
+        self.setPage(Pages.TRAIN, wizard_train.TrainPage())
         self.setPage(Pages.EVALUATE, wizard_eval.EvaluatePage())
         self.setPage(Pages.SAVE, wizard_eval.SavePage())
         self.setStartId(Pages.TASK)
@@ -102,6 +111,7 @@ class TrainingWizard(QWizard):
             text_column=str(f("data.text_column")) if table else None,
             label_column=str(f("data.label_column")) if table else None,
             exclude_classes=tuple(self.excluded_classes()),
+            multi_label=self.page(Pages.CHECK).rule(),  # type: ignore[attr-defined]
             group_pattern=str(f("split.group_pattern")) or None,
             train_fraction=int(f("split.train")) / 100,
             val_fraction=int(f("split.val")) / 100,
@@ -146,7 +156,43 @@ class TrainingWizard(QWizard):
         self.sig_model_saved.emit(card)
         super().accept()
 
+    def discard_question(self) -> str:
+        """What closing now would throw away, as a question; "" when nothing would be lost."""
+        if self.page(Pages.TRAIN).running:  # type: ignore[attr-defined]
+            return ("A model is training. Stop the training and close the wizard? The run "
+                    "is thrown away.")
+        if self.outcome is not None and self.saved is None:
+            return ("The trained model has not been saved. Close the wizard and discard it? "
+                    "Press Keep, then Next, to evaluate and save it.")
+        return ""
+
+    def _ask_discard(self, question: str) -> None:
+        if self._discard_box is not None:
+            return  # already asking
+        box = QMessageBox(QMessageBox.Icon.Question, "Discard the training?", question,
+                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("confirmDiscard")
+        box.button(QMessageBox.StandardButton.Cancel).setText("Keep")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(_result: int) -> None:
+            self._discard_box = None
+            if box.clickedButton() is box.button(QMessageBox.StandardButton.Discard):
+                self._discard_confirmed = True
+                self.reject()
+
+        box.finished.connect(answered)
+        self._discard_box = box
+        box.open()
+
     def reject(self) -> None:
+        """Close, asking first when a run or an unsaved model would be lost."""
+        question = self.discard_question()
+        if question and not self._discard_confirmed:
+            self._ask_discard(question)
+            return  # QDialog.closeEvent keeps the window open while we are visible
+        self._discard_confirmed = False
         self.page(Pages.CHECK).cancel()  # type: ignore[attr-defined]
         self.page(Pages.TRAIN).cancel()  # type: ignore[attr-defined]
         self.drop_outcome()

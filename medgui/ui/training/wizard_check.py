@@ -12,16 +12,20 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QProgressBar,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
+    QWidget,
     QWizardPage,
 )
 
-from medgui.core.training import datasets
+from medgui.core.training import datasets, multilabel
 from medgui.ui.errors import handle_error
 from medgui.ui.style import ERROR_STYLE, WARNING_STYLE
 from medgui.ui.training.charts import ClassBarChart
@@ -48,6 +52,21 @@ class CheckPage(QWizardPage):
         self.counts = make_table(["class", "usable", "note"])
         self.counts.setObjectName("classCounts")
         self.chart = ClassBarChart("Examples per class")
+        # Many classes are drawn as horizontal bars, one row each: let them scroll.
+        chart_area = QScrollArea()
+        chart_area.setWidgetResizable(True)
+        chart_area.setWidget(self.chart)
+        self.multi_label = QComboBox()
+        self.multi_label.setObjectName("multiLabel")
+        for rule, text in multilabel.RULES.items():
+            self.multi_label.addItem(text, rule)
+        self.multi_label.setToolTip("A note filed under two classes (two rows, or one cell naming "
+                                    "both): which label to train on")
+        self.multi_label.currentIndexChanged.connect(self._rule_changed)
+        self.multi_box = QWidget()
+        multi_form = QFormLayout(self.multi_box)
+        multi_form.setContentsMargins(0, 0, 0, 0)
+        multi_form.addRow("Examples filed under several classes", self.multi_label)
         self.unreadable = QListWidget()
         self.unreadable.setObjectName("unreadableList")
         self.duplicates = QListWidget()
@@ -67,12 +86,13 @@ class CheckPage(QWizardPage):
         top.addWidget(self.progress, 1)
         middle = QHBoxLayout()
         middle.addWidget(self.counts, 1)
-        middle.addWidget(self.chart, 1)
+        middle.addWidget(chart_area, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.status)
         layout.addWidget(self.warnings)
         layout.addLayout(middle, 1)
+        layout.addWidget(self.multi_box)
         layout.addWidget(self.tabs)
         layout.addWidget(self.too_small)
         layout.addWidget(self.exclude)
@@ -87,9 +107,12 @@ class CheckPage(QWizardPage):
         table = w.uses_table()
         return (w.task(), str(w.field("data.path")).strip(), table,
                 w.field("data.text_column") if table else None,
-                w.field("data.label_column") if table else None)
+                w.field("data.label_column") if table else None, self.rule())
 
     def initializePage(self) -> None:
+        what = "row of the table" if self.wizard().uses_table() else "file"
+        self.setSubTitle(f"Every {what} is read once. Unreadable ones and duplicates are "
+                         "listed and skipped; nothing here stops the scan.")
         key = self._source()
         if key == self._key and self._done:
             return  # same data as last time: keep the scan and the user's choices
@@ -97,7 +120,7 @@ class CheckPage(QWizardPage):
 
     def start_scan(self, key: tuple[Any, ...]) -> None:
         self.cancel()
-        task, path, table, text_col, label_col = key
+        task, path, table, text_col, label_col, rule = key
         self._key, self._done = key, False
         self.wizard().scan = None
         self.exclude.setChecked(False)
@@ -108,14 +131,23 @@ class CheckPage(QWizardPage):
 
         def scan(progress: Any, cancelled: Any) -> datasets.DatasetScan:
             if table:
-                return datasets.scan_table(Path(path), text_col, label_col, progress, cancelled)
-            return datasets.scan_folder(Path(path), task, progress, cancelled)
+                return datasets.scan_table(Path(path), text_col, label_col, progress, cancelled,
+                                           multi_label=rule)
+            return datasets.scan_folder(Path(path), task, progress, cancelled, multi_label=rule)
 
         job = self.wizard().runner.submit(scan, kind="scan")  # cancel() above: latest wins
         job.sig_progress.connect(self._on_progress)
         job.sig_result.connect(self._on_result)
         job.sig_errored.connect(self._on_error)
         self._job = job
+
+    def rule(self) -> str:
+        """What to do with examples filed under several classes (``multilabel.RULES``)."""
+        return str(self.multi_label.currentData() or multilabel.DEFAULT)
+
+    def _rule_changed(self) -> None:
+        if self.wizard() is not None and self._key is not None:
+            self.start_scan(self._source())  # cheap: the same files, another resolution
 
     def cancel(self) -> None:
         if self._job is not None and not self._job.done:
@@ -158,6 +190,7 @@ class CheckPage(QWizardPage):
         for widget in (self.unreadable, self.duplicates, self.cross):
             widget.clear()
         if scan is None:
+            self.multi_box.setVisible(self.rule() != multilabel.DEFAULT)
             fill_table(self.counts, [])
             self.chart.set_values({})
             self.warnings.hide()
@@ -176,6 +209,7 @@ class CheckPage(QWizardPage):
         self.tabs.setTabText(0, f"Unreadable ({len(scan.unreadable)})")
         self.tabs.setTabText(1, f"Duplicates ({len(scan.duplicates)})")
         self.tabs.setTabText(2, f"Across classes ({len(scan.cross_class_duplicates)})")
+        self.multi_box.setVisible(bool(scan.cross_class_duplicates) or self.rule() != multilabel.DEFAULT)
         self.status.setText(f"{len(scan.items)} usable {scan.task} examples in "
                             f"{len(scan.classes)} classes, from {scan.source}.")
         if len(scan.classes) < 2:

@@ -1,7 +1,7 @@
-"""The training wizard's last steps: train, evaluate on the test split, save.
+"""The training wizard's last steps: evaluate on the test split, save.
 
-Training is the ``train`` job, run in a training process of its own (started for the
-run, stopped after it); its progress dicts feed the live curves. Registering the model is a registry write in the ``ThreadRunner``.
+(Training itself, the step before, is ``wizard_train.TrainPage``.) Registering the
+model is a registry write in the ``ThreadRunner``.
 """
 
 from __future__ import annotations
@@ -21,8 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QProgressBar,
-    QPushButton,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -35,22 +33,9 @@ from medgui.core.training import metrics
 from medgui.core.training.staging import register_staged
 from medgui.ui.errors import handle_error
 from medgui.ui.style import ERROR_STYLE
-from medgui.ui.training.charts import ConfusionMatrixChart, RocChart, TrainingCurves
+from medgui.ui.training.charts import ConfusionMatrixChart, RocChart
 from medgui.ui.training.wizard_common import fill_table, make_table
 from medgui.workers.jobs import Job, JobError
-
-
-def format_eta(seconds: float | None) -> str:
-    if seconds is None or seconds < 0:
-        return "estimating time remaining…"
-    seconds = int(round(seconds))
-    if seconds < 60:
-        return f"about {seconds} s remaining"
-    minutes, seconds = divmod(seconds, 60)
-    if minutes < 60:
-        return f"about {minutes} min {seconds:02d} s remaining"
-    hours, minutes = divmod(minutes, 60)
-    return f"about {hours} h {minutes:02d} min remaining"
 
 
 def with_ci(value: float | None, ci: Any = None, digits: int = 3) -> str:
@@ -60,140 +45,6 @@ def with_ci(value: float | None, ci: Any = None, digits: int = 3) -> str:
     if ci and len(ci) == 2 and None not in ci:
         text += f"  (95 % CI {ci[0]:.{digits}f} – {ci[1]:.{digits}f})"
     return text
-
-
-class TrainPage(QWizardPage):
-    """Step 7: train with live curves, progress, time remaining and Cancel."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setTitle("Training")
-        self.setSubTitle("The model trains in a process of its own; the window, and "
-                         "classification, stay usable.")
-        self.phase = QLabel()
-        self.curves = TrainingCurves()
-        self.progress = QProgressBar()
-        self.progress.setObjectName("trainProgress")
-        self.eta = QLabel()
-        self.cancel_button = QPushButton("Cancel training")
-        self.cancel_button.setObjectName("cancelTraining")
-        self.cancel_button.clicked.connect(self.cancel)
-        self.status = QLabel()
-        self.status.setObjectName("trainStatus")
-        self.status.setWordWrap(True)
-        row = QHBoxLayout()
-        row.addWidget(self.progress, 1)
-        row.addWidget(self.eta)
-        row.addWidget(self.cancel_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.phase)
-        layout.addWidget(self.curves, 1)
-        layout.addLayout(row)
-        layout.addWidget(self.status)
-        self.job: Job | None = None
-        self.config: Any = None
-        self._phase_key: Any = None
-
-    def initializePage(self) -> None:
-        self.start()
-
-    def start(self) -> None:
-        """Build the frozen config from the wizard's fields and submit the ``train`` job."""
-        wizard = self.wizard()
-        self.cancel()
-        wizard.drop_outcome()
-        self.curves.clear()
-        self._phase_key = None
-        self.progress.setRange(0, 0)
-        self.eta.setText("starting…")
-        self.phase.setText("Starting the training process (loading TensorFlow)…")
-        self.status.setText("")
-        self.status.setStyleSheet("")
-        self.config = wizard.build_config()
-        # The training process, not the analysis one: readings go on meanwhile (cancel() above).
-        job = wizard.ml.submit("train", {"config": self.config.to_json()})
-        job.sig_progress.connect(self._on_progress)
-        job.sig_result.connect(self._on_result)
-        job.sig_errored.connect(self._on_error)
-        job.sig_cancelled.connect(self._on_cancelled)
-        job.sig_finished.connect(self._on_finished)
-        self.job = job
-        self.cancel_button.setEnabled(True)
-        self.completeChanged.emit()
-
-    def cancel(self) -> None:
-        if self.job is not None and not self.job.done:
-            self.status.setText("Cancelling…")
-            self.job.cancel()
-
-    def cleanupPage(self) -> None:
-        self.cancel()  # going Back stops the run; Next trains again with the new settings
-        self.wizard().drop_outcome()
-
-    def _on_progress(self, info: dict[str, Any]) -> None:
-        phase = info.get("phase", "")
-        key = (phase, info.get("fold"))
-        if key != self._phase_key:
-            if phase in ("kfold", "train"):
-                self.curves.clear()  # each fold, and the final fit, draws its own curves
-            self._phase_key = key
-        epoch, epochs = info.get("epoch"), info.get("epochs")
-        if phase == "kfold":
-            title = f"Cross-validation: fold {info.get('fold')} of {info.get('folds')}"
-        elif phase == "train":
-            title = "Training the model"
-        else:
-            title = str(info.get("message") or phase).capitalize()
-        if epoch and epochs:
-            title += f" — epoch {epoch} of {epochs}"
-        self.phase.setText(title)
-        self.curves.update_from_progress(info)
-        batches, batch = info.get("batches") or 0, info.get("batch") or 0
-        if epoch and epochs and batches:
-            done = (int(epoch) - 1) * batches + min(int(batch or batches), batches)
-            self.progress.setRange(0, int(epochs) * batches)
-            self.progress.setValue(done)
-            self.eta.setText(format_eta(info.get("eta_s")))
-        elif info.get("total"):  # the scan before training
-            self.progress.setRange(0, int(info["total"]))
-            self.progress.setValue(int(info.get("done") or 0))
-        elif phase == "evaluate":
-            self.progress.setRange(0, 0)
-            self.eta.setText("")
-
-    def _on_result(self, outcome: dict[str, Any]) -> None:
-        self.wizard().outcome = outcome
-        ev = outcome.get("evaluation") or {}
-        self.progress.setRange(0, 1)
-        self.progress.setValue(1)
-        self.eta.setText("done")
-        self.phase.setText("Training finished")
-        self.status.setText(f"Finished. Test accuracy {ev.get('accuracy', float('nan')):.3f}: "
-                            "press Next for the full evaluation.")
-        self.completeChanged.emit()
-
-    def _on_error(self, error: JobError) -> None:
-        def inline(message: str) -> None:
-            self.status.setText(f"Training failed: {message} Go Back to change the settings.")
-            self.status.setStyleSheet(ERROR_STYLE)
-
-        handle_error(self, "Training failed", error, inline)
-
-    def _on_cancelled(self) -> None:
-        self.status.setText("Cancelled — nothing was registered. Go Back to change the settings, "
-                            "or Next from the Model step to train again.")
-
-    def _on_finished(self) -> None:
-        self.job = None
-        self.cancel_button.setEnabled(False)
-        if self.wizard().outcome is None:
-            self.progress.setRange(0, 1)
-            self.progress.setValue(0)
-            self.eta.setText("")
-        self.completeChanged.emit()
-
-    def isComplete(self) -> bool:
-        return self.wizard() is not None and self.wizard().outcome is not None
 
 
 class EvaluatePage(QWizardPage):
@@ -208,6 +59,9 @@ class EvaluatePage(QWizardPage):
         self.summary.setObjectName("evalSummary")
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary.setWordWrap(True)
+        self.baseline = QLabel()  # text models: the linear baseline on the same split
+        self.baseline.setObjectName("evalBaseline")
+        self.baseline.setWordWrap(True)
         self.per_class = make_table(["class", "precision", "recall", "F1", "support"])
         self.per_class.setObjectName("perClass")
         self.kfold = QLabel()
@@ -234,12 +88,23 @@ class EvaluatePage(QWizardPage):
         form.addRow("Operating threshold", picker)
         form.addRow("", self.point)
         roc_layout.addLayout(form)
-        self.per_class.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.per_class.horizontalHeader().setStretchLastSection(True)
+        # The class column takes the room left and elides long names (their tooltip says
+        # them whole), so the numbers, support included, always stay in view.
+        header = self.per_class.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        self.per_class.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.per_class.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.per_class.setMaximumHeight(130)
         # Numbers and the confusion matrix on the left, the ROC curve and threshold right.
         grid = QGridLayout(self)
-        grid.addWidget(self.summary, 0, 0)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.summary)
+        top_layout.addWidget(self.baseline)
+        grid.addWidget(top, 0, 0)
         grid.addWidget(self.per_class, 1, 0)
         grid.addWidget(self.confusion, 2, 0)
         grid.addWidget(self.kfold, 3, 0)
@@ -252,6 +117,9 @@ class EvaluatePage(QWizardPage):
         self.evaluation: dict[str, Any] = {}
 
     def initializePage(self) -> None:
+        examples = "images" if self.wizard().task() == "image" else "texts"
+        self.setSubTitle(f"These {examples} were never used for training or for choosing the "
+                         "best epoch.")
         outcome = self.wizard().outcome or {}
         ev = self.evaluation = outcome.get("evaluation") or {}
         classes = list(ev.get("classes") or [])
@@ -262,17 +130,26 @@ class EvaluatePage(QWizardPage):
         if ev.get("n") is not None:
             lines.append(f"{ev['n']} test examples")
         self.summary.setText("<br>".join(lines))
+        text, warn = baseline_text(ev)
+        self.baseline.setText(text)
+        self.baseline.setVisible(bool(text))
+        self.baseline.setStyleSheet(ERROR_STYLE if warn else "")
         rows = []
         for c in classes:
             m = ev.get("per_class", {}).get(c, {})
             rows.append([c, f"{m.get('precision', 0):.3f}", f"{m.get('recall', 0):.3f}",
                          f"{m.get('f1', 0):.3f}", int(m.get("support", 0))])
         fill_table(self.per_class, rows)
+        for r, c in enumerate(classes):
+            self.per_class.item(r, 0).setToolTip(c)
         self.confusion.set_matrix(ev.get("confusion_matrix") or [], classes)
         self.kfold.setText(kfold_text(outcome.get("kfold")))
         roc = ev.get("roc")
         binary = len(classes) == 2 and bool(roc)
         self.roc_box.setVisible(binary)
+        grid = self.layout()
+        if isinstance(grid, QGridLayout):  # no ROC curve: the numbers and the matrix take the width
+            grid.setColumnStretch(1, 1 if binary else 0)
         if binary:
             self.roc.set_roc(roc["fpr"], roc["tpr"], ev.get("auc"), ev.get("auc_ci"))
             start = self.wizard().threshold
@@ -296,6 +173,22 @@ class EvaluatePage(QWizardPage):
         positive = self.evaluation.get("positive_class") or self.evaluation["classes"][1]
         self.point.setText(f"Call {positive} when P ≥ {value:.3f}: sensitivity "
                            f"{op['sensitivity']:.3f}, specificity {op['specificity']:.3f}")
+
+
+def baseline_text(ev: dict[str, Any]) -> tuple[str, bool]:
+    """The baseline's figures on the same test split, and whether to warn (core decides:
+    ``beats_model``, the baseline's macro-F1 above the model's 95 % CI)."""
+    base = ev.get("baseline")
+    if not isinstance(base, dict) or base.get("macro_f1") is None:
+        return "", False
+    text = (f"<b>Baseline</b> (TF-IDF + logistic regression, same training and test split): "
+            f"macro-F1 {with_ci(base.get('macro_f1'), base.get('macro_f1_ci'))}, "
+            f"accuracy {with_ci(base.get('accuracy'), base.get('accuracy_ci'))}")
+    warn = bool(base.get("beats_model"))
+    if warn:
+        text += ("<br><b>The baseline beats this model</b>: its macro-F1 is above the model's 95 % CI. "
+                 "A linear model does better on these notes: try the n-gram architecture before saving.")
+    return text, warn
 
 
 def kfold_text(kfold: dict[str, Any] | None) -> str:

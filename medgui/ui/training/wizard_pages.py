@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from medgui.core.errors import DatasetError
-from medgui.core.training import datasets, splits
+from medgui.core.training import columns, datasets, splits
 from medgui.core.training import options as training_options
 from medgui.ui.errors import handle_error, show_inline
 from medgui.ui.style import ERROR_STYLE
@@ -121,10 +121,20 @@ class DataPage(QWizardPage):
             self.folder_mode.setChecked(True)
         self.table_mode.setVisible(text)
         self.folder_mode.setVisible(text)
+        self._path_changed()
+
+    def _update_subtitle(self) -> None:
+        """Describe the layout chosen now (it changes with the folder/table choice)."""
+        if self.table_mode.isChecked():
+            self.setSubTitle("A CSV or TSV table with one row per note: a column with the text "
+                             "and a column with its label. The label values become the class names.")
+            self.path.setPlaceholderText("/path/to/notes.csv")
+            return
+        text = self.wizard() is not None and self.wizard().task() == "text"
         kind = "text files (.txt)" if text else "images"
         self.setSubTitle(f"A folder holding one subfolder of {kind} per class; the subfolder "
                          "names become the class names.")
-        self._path_changed()
+        self.path.setPlaceholderText("/path/to/dataset")
 
     def _browse(self) -> None:
         if self.table_mode.isChecked():
@@ -137,6 +147,7 @@ class DataPage(QWizardPage):
 
     def _path_changed(self) -> None:
         table = self.table_mode.isChecked()
+        self._update_subtitle()
         self.columns_box.setVisible(table)
         path = Path(self.path.text().strip()).expanduser()
         if table and path.is_file() and str(path) != self._columns_for:
@@ -147,19 +158,20 @@ class DataPage(QWizardPage):
         self._columns_for = str(path)
         self.columns_status.setText("Reading the header…")
         job = self._columns_job.replace(self.wizard().runner.submit(
-            lambda progress, cancelled: datasets.table_columns(path), kind="table_columns"))
+            lambda progress, cancelled: columns.guess_table_columns(path), kind="table_columns"))
         job.sig_result.connect(self._set_columns)
         job.sig_errored.connect(lambda err: handle_error(
             self, "Reading the table failed", err, lambda m: show_inline(self.columns_status, m)))
 
-    def _set_columns(self, columns: list[str]) -> None:
-        show_inline(self.columns_status, "")
-        for combo, guess in ((self.text_column, "text"), (self.label_column, "label")):
+    def _set_columns(self, guess: columns.ColumnGuess) -> None:
+        """Offer the table's columns, the guessed text and label columns chosen."""
+        missing = [what for what, name in (("text", guess.text), ("label", guess.label)) if not name]
+        show_inline(self.columns_status, f"Choose the {' and '.join(missing)} column: no column "
+                    "looks like one." if missing else "", "")
+        for combo, chosen in ((self.text_column, guess.text), (self.label_column, guess.label)):
             combo.clear()
-            combo.addItems(columns)
-            match = [c for c in columns if guess in c.lower()]
-            if match:
-                combo.setCurrentText(match[0])
+            combo.addItems(guess.columns)
+            combo.setCurrentIndex(guess.columns.index(chosen) if chosen else -1)
         self.completeChanged.emit()
 
     def validatePage(self) -> bool:
@@ -336,6 +348,8 @@ class ImbalancePage(QWizardPage):
         image = self.wizard().task() == "image"
         for w in (self.augment, self.augment_note, self.flip, self.flip_note):
             w.setVisible(image)
+        self.weights.setHorizontalHeaderLabels(
+            ["class", "training images" if image else "training texts", "weight"])
         split = self.wizard().page(Pages.SPLIT).compute_split()
         labels, _ = scan_labels(self.wizard(), None)
         self.classes = usable_scan(self.wizard()).classes

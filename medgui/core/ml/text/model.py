@@ -25,15 +25,14 @@ import tensorflow as tf
 
 from medgui.core.errors import Cancelled, TrainingError
 from medgui.core.ml.progress import ProgressCallback
+from medgui.core.ml.text import ngram
 from medgui.core.models.card import ModelCard
 from medgui.core.models.registry import Registry
+from medgui.core.runtime.text import DEFAULT_RELIABILITY
 from medgui.core.text import tokens as textprep
 
 DEFAULT_VOCAB_SIZE = 10_000
 DEFAULT_SEQ_LEN = 100
-
-# Reliability rules written into every card (see ``text.TextClassifier.classify``).
-DEFAULT_RELIABILITY = {"min_known_tokens": 5, "max_oov_fraction": 0.5}
 
 
 def _rnn(n_classes: int, vocab_size: int, seq_len: int, embed_dim: int, units: int, dropout: float) -> keras.Model:
@@ -101,8 +100,10 @@ TEXT_ARCHITECTURES: dict[str, Callable[..., keras.Model]] = {
     "bilstm": _recurrent_maxpool(keras.layers.LSTM),
     "bigru": _recurrent_maxpool(keras.layers.GRU),
     "conv_bigru": _conv_bigru,
+    "ngram_tfidf": ngram.build_ngram_network,
 }
 ARCHITECTURE_LABELS = {
+    "ngram_tfidf": "TF-IDF of words and word pairs + softmax (a logistic regression in Keras)",
     "rnn": "SimpleRNN x2 (seed article)",
     "lstm": "LSTM x2 (seed article, 3.2.2)",
     "bilstm": "Bidirectional LSTM + max pooling",
@@ -190,7 +191,10 @@ def train_text_model(
 ) -> tuple[keras.Model, dict[str, Any]]:
     """Train a text classifier and return (end-to-end model, history).
 
-    The vocabulary is learnt from the *training* texts only. With ``val``, training stops
+    The vocabulary is learnt from the *training* texts only. ``arch="ngram_tfidf"`` is
+    fitted by a convex solver (``text.ngram.train_ngram_model``: ``vocab_size`` caps its
+    n-gram features; epochs, learning rate and the network sizes do not apply).
+    Otherwise, with ``val``, training stops
     when the validation loss has not improved for ``patience`` epochs and the best
     weights are restored. ``labels`` are indices into ``classes``. The optimizer is AdamW
     with ``weight_decay`` (0: plain Adam) and gradient clipping.
@@ -212,6 +216,9 @@ def train_text_model(
     y = np.asarray(labels, dtype="int64")
     if y.min() < 0 or y.max() >= len(classes):
         raise TrainingError("a label index is outside the list of classes")
+    if arch in ngram.NGRAM_ARCHITECTURES:
+        return ngram.train_ngram_model(texts, labels, classes, max_features=vocab_size, class_weight=class_weight,
+                                       val=val, progress=progress, cancelled=cancelled)
     keras.utils.set_random_seed(seed)
     strategy = strategy or tf.distribute.get_strategy()
     if progress:
@@ -254,6 +261,8 @@ def train_text_model(
 
 def predict_proba(model: keras.Model, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
     """Class probabilities for raw ``texts`` (normalised here), shape (n, n_classes)."""
+    if ngram.is_ngram_model(model):
+        return ngram.predict_ngram(model, texts)
     vectorizer = model.get_layer("vectorize")
     network = model.get_layer("network")
     ids = vectorize(vectorizer, texts)
@@ -270,17 +279,33 @@ def save_text_model(
     The file is written to a staging directory first; ``Registry.register`` moves it
     into place atomically, so a crash never leaves a half-written model behind.
     """
-    vectorizer = model.get_layer("vectorize")
     card.task = "text"
     card.preprocessing = {
-        "normalizer": textprep.NORMALIZER,
-        "vocab_size": int(vectorizer.vocabulary_size()),
-        "max_tokens": int(vectorizer._max_tokens or 0),  # noqa: SLF001 - no public getter
-        "seq_len": int(vectorizer._output_sequence_length),  # noqa: SLF001
-        "reliability": dict(DEFAULT_RELIABILITY),
+        **preprocessing_of(model),
         **{k: v for k, v in card.preprocessing.items() if k == "reliability"},
     }
     registry = registry or Registry()
     with tempfile.TemporaryDirectory(prefix="medgui-text-") as staging:
         model.save(Path(staging) / card.model_file)
+        # With its inference export (ONNX network + NumPy vocabulary): reads without TensorFlow.
+        from medgui.core.ml.export import export_into
+
+        export_into(model, Path(staging), card)
         return registry.register(Path(staging), card)
+
+
+def preprocessing_of(model: keras.Model, max_tokens: int | None = None) -> dict[str, Any]:
+    """The card's ``preprocessing`` entry for a text model: what its input must look like.
+
+    A sequence model reads the first ``seq_len`` token ids; an n-gram model reads every
+    word of the text (``seq_len`` None) as counts of words and word pairs.
+    """
+    vectorizer = model.get_layer("vectorize")
+    out: dict[str, Any] = {"normalizer": textprep.NORMALIZER, "vocab_size": int(vectorizer.vocabulary_size())}
+    if ngram.is_ngram_model(model):
+        out.update({"ngrams": 2, "output_mode": "tf_idf", "max_tokens": max_tokens, "seq_len": None})
+    else:
+        out.update({"max_tokens": int(max_tokens or vectorizer._max_tokens or 0),  # noqa: SLF001 - no getter
+                    "seq_len": int(vectorizer._output_sequence_length)})  # noqa: SLF001
+    out["reliability"] = dict(DEFAULT_RELIABILITY)
+    return out
