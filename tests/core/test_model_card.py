@@ -13,7 +13,8 @@ from medgui.core.models.registry import Registry
 from medgui.core.training.metrics import evaluate_probabilities
 
 # ... plus "gate": the applicability gate's figures (core.ml.gate_fit, scripts/build_gates.py).
-PROVENANCE = {"split", "evaluated_on", "caveat", "threshold_rule", "migrated", "at_0.5", "baseline", "gate"}
+PROVENANCE = {"split", "evaluated_on", "caveat", "threshold_rule", "migrated", "at_0.5", "baseline", "gate",
+              "cv", "ci_method"}
 
 
 def _card(**kw) -> ModelCard:
