@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO
 
 _KINDS: tuple[tuple[Callable[[int], bool], str], ...] = (
     (stat.S_ISFIFO, "a named pipe (FIFO)"),
@@ -259,13 +259,12 @@ def read_text_from(handle: BinaryIO, max_chars: int | None = None) -> TextFile:
 
 # -- writing ------------------------------------------------------------------------
 
-def atomic_write(path: Path, write: Callable[[TextIO], object], encoding: str = "utf-8") -> None:
-    """Call ``write(handle)`` on a temporary file beside ``path``, sync it, then move it
-    into place with ``os.replace``: readers see the old file or the new one, never a mix."""
+def _atomic_replace(path: Path, mode: str, write: Callable[[Any], object], encoding: str | None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+        newline = "" if encoding is not None else None
+        with os.fdopen(fd, mode, encoding=encoding, newline=newline) as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
@@ -273,6 +272,17 @@ def atomic_write(path: Path, write: Callable[[TextIO], object], encoding: str = 
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write(path: Path, write: Callable[[TextIO], object], encoding: str = "utf-8") -> None:
+    """Call ``write(handle)`` on a temporary file beside ``path``, sync it, then move it
+    into place with ``os.replace``: readers see the old file or the new one, never a mix."""
+    _atomic_replace(path, "w", write, encoding)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` as :func:`atomic_write` does (synced, then ``os.replace``)."""
+    _atomic_replace(path, "wb", lambda handle: handle.write(data), None)
 
 
 def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:

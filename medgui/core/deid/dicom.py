@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -57,6 +56,7 @@ from pydicom.uid import PYDICOM_IMPLEMENTATION_UID
 
 from medgui import __version__
 from medgui.core.errors import AuditError, ImageLoadError
+from medgui.core.fileio import atomic_write_bytes
 
 PROFILE = "DICOM PS3.15 E.1 Basic Application Level Confidentiality Profile"
 OPTIONS_IMPLEMENTED = ("Retain Patient Characteristics Option",)
@@ -255,20 +255,8 @@ class DicomDeidentifier:
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a synced temporary file and ``os.replace``."""
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write ``data`` to ``path`` atomically (``core.fileio.atomic_write_bytes``)."""
+    atomic_write_bytes(path, data)
 
 
 def dicom_files(root: Path) -> Iterator[Path]:

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from medgui.core.errors import ModelLoadError
-from medgui.core.fileio import atomic_write_text
+from medgui.core.fileio import atomic_write_bytes, atomic_write_text
 from medgui.core.models.card import ModelCard
 
 GATE_JSON = "gate.json"
@@ -60,19 +58,6 @@ def write_gate(folder: Path, meta: dict[str, Any], arrays: dict[str, np.ndarray]
     if arrays:
         buf = io.BytesIO()
         np.savez_compressed(buf, **{k: np.asarray(v) for k, v in arrays.items()})  # type: ignore[arg-type]
-        _atomic_write_bytes(folder / GATE_NPZ, buf.getvalue())
+        atomic_write_bytes(folder / GATE_NPZ, buf.getvalue())
         written.append(GATE_NPZ)
     return written
-
-
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -12,13 +12,12 @@ before it reaches reportlab's paragraph markup.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from medgui.core.errors import AuditError
+from medgui.core.fileio import atomic_write_bytes
 from medgui.core.reports.content import NoteSegment, ReportContent
 
 FONT, BOLD = "MedguiSans", "MedguiSans-Bold"
@@ -254,17 +253,7 @@ def write_pdf(content: ReportContent, path: str | Path) -> Path:
     path = Path(path)
     data = render(content)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write_bytes(path, data)
     except OSError as exc:
         raise AuditError(f"the report could not be written: {exc.strerror or exc}", path=path) from exc
     return path
