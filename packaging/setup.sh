@@ -23,7 +23,8 @@ QT_DEBS=(libgl1 libegl1 libopengl0 libglib2.0-0 libfontconfig1 libfreetype6 libd
   libxkbcommon0 libxkbcommon-x11-0 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4
   libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-randr0
   libxcb-xinerama0 libxcb-xkb1 libxcb-xfixes0 libxcb-shm0 libxcb-sync1 libxrender1
-  poppler-utils)  # pdftotext/pdftoppm: the report tests read the PDFs as a person would
+  poppler-utils  # pdftotext/pdftoppm: the report tests read the PDFs as a person would
+  fonts-noto-cjk)  # the Chinese interface (zh_CN): without a CJK font its text shows as boxes
 
 missing_debs() {
   command -v dpkg-query >/dev/null 2>&1 || return 0

@@ -111,7 +111,8 @@ def run(args: argparse.Namespace) -> int:
         bar.close()
         if csv_file is not None:
             csv_file.close()
-    return log.finish(finish("classify-image", failed, len(inputs), clf.card.ref, args.json))
+    return log.finish(finish("classify-image", failed, len(inputs), clf.card.ref, args.json,
+                             bool(clf.card.calibration)))
 
 
 def _table_header(classes: list[str]) -> str:

@@ -23,6 +23,8 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("ref", metavar="NAME[@VERSION]")
     act = sub.add_parser("activate", help="use this model for its task")
     act.add_argument("ref", metavar="NAME[@VERSION]")
+    act.add_argument("--force", "--yes", action="store_true", dest="force",
+                     help="activate even a model whose evaluation warns it may be no better than chance")
     imp = sub.add_parser("import", help="add a model exported with `models export`")
     imp.add_argument("file", type=Path, metavar="FILE")
     exp = sub.add_parser("export", help="write a model as one .medgui-model file")
@@ -88,6 +90,16 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(_entry(card, active_refs())) if args.json else card_summary(card))
         return 0
     if action == "activate":
+        from medgui.core.training.chance import stored_warnings
+
+        warnings = stored_warnings(registry.get(args.ref).metrics)
+        if warnings and not args.force:
+            print(f"medgui models: {printable(args.ref)} is not activated: its evaluation warns "
+                  f"that it may be no better than chance:", file=sys.stderr)
+            for warning in warnings:
+                print(f"  - {printable(warning)}", file=sys.stderr)
+            print("Add --force to activate it anyway.", file=sys.stderr)
+            return 1
         card = registry.activate(args.ref)
         _say(args, {"active": card.ref, "task": card.task},
              f"{printable(card.ref)} is now the active {card.task} model")

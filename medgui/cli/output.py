@@ -1,7 +1,9 @@
 """The output contract shared by the ``classify-*`` commands.
 
 One JSON object per input: ``{"path", "label", "reliable", "reason", "probabilities",
-"model", ...}``, or ``{"path", "error"}`` when the input could not be read. A reading
+"calibrated", "model", ...}``, or ``{"path", "error"}`` when the input could not be read.
+``calibrated`` is true when the probabilities went through the model card's calibration
+map (they then mean what they say on data like the model's validation data). A reading
 that does not apply (the model's applicability gate said no, or the text is too short
 to place) is still a result: ``reliable`` false, ``label`` null, ``reason`` saying why,
 and the probabilities kept for whoever wants to look at them. ``reason`` is "" when the
@@ -23,7 +25,7 @@ def is_reliable(result: dict[str, Any]) -> bool:
 
 def public_result(result: dict[str, Any], *extra: str) -> dict[str, Any]:
     """One input's JSON line: ``{"path", "label", "reliable", "reason", "probabilities",
-    "model", *extra}`` or ``{"path", "error"}``."""
+    "calibrated", "model", *extra}`` or ``{"path", "error"}``."""
     if "error" in result:
         return {"path": result["path"], "error": result["error"]}
     reliable = is_reliable(result)
@@ -33,6 +35,7 @@ def public_result(result: dict[str, Any], *extra: str) -> dict[str, Any]:
         "reliable": reliable,
         "reason": "" if reliable else str(result.get("reason") or ""),
         "probabilities": {k: round(v, 6) for k, v in result["probabilities"].items()},
+        "calibrated": bool(result.get("calibrated", False)),
         "model": result["model"],
     }
     public.update({key: result[key] for key in extra if key not in public})
@@ -48,10 +51,12 @@ def csv_tail(result: dict[str, Any]) -> list[str]:
             "" if reliable else str(result.get("reason") or "")]
 
 
-def finish(command: str, failed: int, total: int, model_ref: str, as_json: bool) -> int:
+def finish(command: str, failed: int, total: int, model_ref: str, as_json: bool,
+           calibrated: bool = False) -> int:
     """Summarise on stderr and return the exit status (1 when any input failed)."""
     if failed:
         print(f"medgui {command}: {failed} of {total} inputs could not be classified", file=sys.stderr)
     if not as_json:
-        print(f"model {model_ref}; decision support only, not a diagnosis", file=sys.stderr)
+        probabilities = "calibrated probabilities" if calibrated else "the model's own probabilities"
+        print(f"model {model_ref} ({probabilities}); decision support only, not a diagnosis", file=sys.stderr)
     return 1 if failed else 0

@@ -113,7 +113,8 @@ def run(args: argparse.Namespace) -> int:
         extra = ["reliable", "reason", "top", *(["warnings"] if result.get("warnings") else [])]
         print(json.dumps(public_result(result, *extra), ensure_ascii=False) if args.json else _row(result), flush=True)
         log.text(result, result.get("text", ""))
-    return log.finish(finish("classify-text", failed, len(args.files), clf.card.ref, args.json))
+    return log.finish(finish("classify-text", failed, len(args.files), clf.card.ref, args.json,
+                             bool(clf.card.calibration)))
 
 
 def _row(result: dict[str, Any]) -> str:

@@ -19,10 +19,13 @@ from typing import Any
 
 from medgui.cli.progress import ProgressBar
 from medgui.core.errors import TrainingError
+from medgui.core.training.chance import stored_warnings
 from medgui.core.training.config import (
     DEFAULT_ARCHITECTURE,
     IMBALANCE,
     MULTI_LABEL,
+    NORMALISE,
+    START_FROM,
     STRATEGIES,
     TASKS,
     TrainingConfig,
@@ -65,6 +68,12 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--no-augment", action="store_true", help="no image augmentation")
     p.add_argument("--horizontal-flip", action="store_true", help="add horizontal flips (moves the heart!)")
     p.add_argument("--image-size", type=int, default=_D.image_size, help="model input side in pixels")
+    p.add_argument("--start-from", choices=START_FROM, default=_D.start_from,
+                   help="images: start from the shipped chest X-ray model's features (xray, "
+                        "recommended for small data sets) or from random weights (scratch)")
+    p.add_argument("--normalise", choices=NORMALISE, default=_D.normalise,
+                   help="images: intensity standardisation (clahe: contrast-limited histogram "
+                        "equalisation; none)")
     p.add_argument("--vocab-size", type=int, default=_D.vocab_size)
     p.add_argument("--seq-len", type=int, default=_D.seq_len)
     p.add_argument("--kfold", type=int, default=_D.kfold, metavar="K", help="K-fold cross-validation (0 = off)")
@@ -77,6 +86,8 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
                    help="a text filed under several classes: leave it out (drop), take its first "
                         "label, the label given most often (majority), or one example per label (each)")
     p.add_argument("--activate", action="store_true", help="make the new model the active one")
+    p.add_argument("--force", action="store_true",
+                   help="with --activate: activate even when the model may be no better than chance")
     p.add_argument("--json", action="store_true", help="print the card and evaluation as JSON first")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.set_defaults(handler=run_train)
@@ -151,7 +162,8 @@ def config_from_args(args: argparse.Namespace) -> TrainingConfig:
         horizontal_flip=args.horizontal_flip, architecture=args.arch, epochs=args.epochs,
         batch_size=args.batch_size, learning_rate=args.lr, dropout=args.dropout,
         weight_decay=args.weight_decay, patience=args.patience, restore_best=not args.no_restore_best,
-        kfold=args.kfold, image_size=args.image_size, vocab_size=args.vocab_size, seq_len=args.seq_len,
+        kfold=args.kfold, image_size=args.image_size, start_from=args.start_from,
+        normalise=args.normalise, vocab_size=args.vocab_size, seq_len=args.seq_len,
         strategy=args.strategy, positive_class=args.positive_class, min_sensitivity=args.min_sensitivity)
     config.check()
     return config
@@ -165,7 +177,8 @@ _OPTIONS = {
     "val_fraction": "--val", "test_fraction": "--test", "seed": "--seed", "imbalance": "--imbalance",
     "architecture": "--arch", "epochs": "--epochs", "batch_size": "--batch-size", "learning_rate": "--lr",
     "dropout": "--dropout", "weight_decay": "--weight-decay", "patience": "--patience", "kfold": "--kfold",
-    "image_size": "--image-size", "vocab_size": "--vocab-size", "seq_len": "--seq-len",
+    "image_size": "--image-size", "start_from": "--start-from", "normalise": "--normalise",
+    "vocab_size": "--vocab-size", "seq_len": "--seq-len",
     "strategy": "--strategy", "positive_class": "--positive-class", "min_sensitivity": "--min-sensitivity",
 }
 
@@ -195,6 +208,9 @@ def run_train(args: argparse.Namespace) -> int:
     except TrainingError as exc:
         print(f"medgui train: error: {exc}", file=sys.stderr)
         return 2
+    from medgui.core.models.leftovers import clean_training
+
+    clean_training()  # working folders of runs that crashed or were killed
     from medgui.core.ml.service import configure_environment
 
     configure_environment()
@@ -204,22 +220,48 @@ def run_train(args: argparse.Namespace) -> int:
     scan = scan_data(config, progress)
     progress.close()
     print(scan.summary(), file=sys.stderr)
+    for line in data_advice(config, scan):
+        print(f"note: {line}", file=sys.stderr)
     outcome = run_training(config, progress, scan=scan)
     progress.close()
-    card = register_outcome(outcome, config.name, config.notes, activate=args.activate)
+    warnings = stored_warnings(outcome.evaluation)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    refused = args.activate and bool(warnings) and not args.force
+    card = register_outcome(outcome, config.name, config.notes, activate=args.activate and not refused)
     if args.json:
         print(json.dumps({"model": card.ref, "card": card.to_json(), "evaluation": outcome.evaluation}))
     else:
         print(_metrics_text(outcome.evaluation))
     print(card.ref)
+    if refused:
+        print(f"medgui train: {card.ref} was registered but not activated: it may be no better "
+              "than chance (see the warnings above). Add --force to activate it anyway.", file=sys.stderr)
+        return 1
     return 0
+
+
+def data_advice(config: TrainingConfig, scan: Any) -> list[str]:
+    """Small-data guidance and a grouping the file names suggest but the run does not use."""
+    from medgui.core.training.grouping import propose_pattern
+    from medgui.core.training.splits import small_data_advice
+
+    counts = {c: n for c, n in scan.counts.items() if c not in config.exclude_classes}
+    lines = small_data_advice(counts, config.test_fraction, config.kfold)
+    if not config.group_pattern and not scan.grouping:
+        proposal = propose_pattern([i.path.name for i in scan.items if i.path is not None])
+        if proposal is not None:
+            lines.append(f"the file names look grouped by patient ({proposal.describe()}), but no "
+                         "grouping is set: one patient's images may land in both training and test "
+                         f"and flatter the figures. Add --group-pattern '{proposal.pattern}'.")
+    return lines
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
     from medgui.core.ml.service import configure_environment
 
     configure_environment()
-    from medgui.core.ml.train import evaluate_model
+    from medgui.core.ml.evaluate import evaluate_model
 
     progress = _Progress(args.no_progress)
     metrics = evaluate_model(args.model, args.data, args.text_column, args.label_column, progress)
@@ -233,10 +275,18 @@ def _metrics_text(m: dict[str, Any]) -> str:
         value = m.get(f"{key}_ci")
         return f"  (95 % CI {value[0]:.3f}-{value[1]:.3f})" if value else ""
 
-    lines = [f"test examples: {m['n']}", f"accuracy: {m['accuracy']:.3f}{ci('accuracy')}",
+    lines = [f"WARNING: {w}" for w in stored_warnings(m)]
+    lines += [f"note: {note}" for note in m.get("notes") or []]
+    lines += [f"test examples: {m['n']}", f"accuracy: {m['accuracy']:.3f}{ci('accuracy')}",
              f"macro_f1: {m['macro_f1']:.3f}{ci('macro_f1')}"]
     if m.get("auc") is not None:
         lines.append(f"auc: {m['auc']:.3f}{ci('auc')}")
+    base = m.get("majority_baseline")
+    if isinstance(base, dict) and base.get("majority_class") is not None:
+        lines.append(f"majority-class baseline (always '{base['majority_class']}'): accuracy "
+                     f"{base['majority_accuracy']:.3f}, macro_f1 {base['majority_macro_f1']:.3f}")
+    if isinstance(m.get("ece"), float):
+        lines.append(f"calibration: ECE {m['ece']:.3f}")
     if m.get("sensitivity") is not None:
         lines.append(f"threshold: P({m['positive_class']}) >= {m['threshold']:.3f}: sensitivity "
                      f"{m['sensitivity']:.3f}, specificity {m.get('specificity') or 0:.3f}")

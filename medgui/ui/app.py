@@ -16,10 +16,11 @@ import time
 import traceback
 from types import TracebackType
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from medgui import __version__
+from medgui.ui import i18n
 from medgui.ui.errors import error_dialog, report_error
 from medgui.ui.main_window import MainWindow
 from medgui.workers.jobs import JobError, ThreadRunner, set_error_reporter
@@ -40,7 +41,7 @@ class ExceptionRelay(QObject):
         self.sig_exception.connect(self._show)
 
     def _show(self, exc: BaseException) -> None:
-        error_dialog(QApplication.activeWindow(), "Internal error", exc)  # already on stderr
+        error_dialog(QApplication.activeWindow(), self.tr("Internal error"), exc)  # already on stderr
 
     def report_job_error(self, title: str, error: JobError) -> None:
         report_error(QApplication.activeWindow(), title, error)
@@ -78,6 +79,8 @@ def run_app(args: list[str]) -> int:
     app.setApplicationName("medgui")
     app.setOrganizationName("medgui")
     app.setApplicationVersion(__version__)
+    # Before any widget exists: the system locale, or View > Language's choice.
+    i18n.install_translators(app)
     install_exception_hooks(app)
 
     ml = MLService(warmup_tasks=("image", "text"))
@@ -106,8 +109,9 @@ def run_app(args: list[str]) -> int:
     if files:
         window.open_image(files[0])
         if len(files) > 1:
-            print(f"medgui: one image is shown at a time; opened {files[0]}, "
-                  f"ignored {len(files) - 1} more.", file=sys.stderr)
+            print(QCoreApplication.translate(
+                "App", "medgui: one image is shown at a time; opened {0}, ignored {1} more.").format(
+                    files[0], len(files) - 1), file=sys.stderr)
 
     if os.environ.get(PROBE_ENV):
         QTimer.singleShot(0, lambda: _probe(app, window, ml))

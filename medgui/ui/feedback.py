@@ -40,16 +40,16 @@ class ReportDialog(QDialog):
 
     def __init__(self, default_path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Export report")
+        self.setWindowTitle(self.tr("Export report"))
         self.setObjectName("reportDialog")
         self.path_edit = QLineEdit(str(default_path))
         self.path_edit.setObjectName("reportPath")
-        browse = QPushButton("Browse…")
+        browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse)
-        self.identifying = QCheckBox("Include identifying data (patient name, ID, birth date, file name)")
+        self.identifying = QCheckBox(self.tr("Include identifying data (patient name, ID, birth date, file name)"))
         self.identifying.setObjectName("includeIdentifying")
-        self.identifying.setToolTip("Off: the report is de-identified and can be filed or shared "
-                                    "without naming the patient")
+        self.identifying.setToolTip(self.tr("Off: the report is de-identified and can be filed or "
+                                            "shared without naming the patient"))
         row = QHBoxLayout()
         row.addWidget(self.path_edit, 1)
         row.addWidget(browse)
@@ -58,14 +58,15 @@ class ReportDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Save the report as (PDF):"))
+        layout.addWidget(QLabel(self.tr("Save the report as (PDF):")))
         layout.addLayout(row)
         layout.addWidget(self.identifying)
         layout.addWidget(buttons)
         self.resize(560, self.sizeHint().height())
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export report", self.path_edit.text(), "PDF (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export report"), self.path_edit.text(),
+                                              "PDF (*.pdf)")
         if path:
             self.path_edit.setText(path if path.lower().endswith(".pdf") else path + ".pdf")
 
@@ -95,9 +96,9 @@ class ReadingActions(QWidget):
         self.context: dict[str, Any] = {}
         self._token = 0  # a newer reading makes older jobs' answers moot
 
-        self.agree_button = QPushButton("Agree")
+        self.agree_button = QPushButton(self.tr("Agree"))
         self.agree_button.setObjectName("agreeButton")
-        self.disagree_button = QPushButton("Disagree")
+        self.disagree_button = QPushButton(self.tr("Disagree"))
         self.disagree_button.setObjectName("disagreeButton")
         self.verdicts = QButtonGroup(self)
         for button in (self.agree_button, self.disagree_button):
@@ -107,14 +108,14 @@ class ReadingActions(QWidget):
         self.label_combo = QComboBox()
         self.label_combo.setObjectName("correctLabel")
         self.label_combo.setEditable(True)
-        self.label_combo.setToolTip("What the correct label is; type one if it is not listed")
+        self.label_combo.setToolTip(self.tr("What the correct label is; type one if it is not listed"))
         self.comment_edit = QLineEdit()
         self.comment_edit.setObjectName("feedbackComment")
-        self.comment_edit.setPlaceholderText("Comment (optional; no patient names)")
-        self.save_button = QPushButton("Save feedback")
+        self.comment_edit.setPlaceholderText(self.tr("Comment (optional; no patient names)"))
+        self.save_button = QPushButton(self.tr("Save feedback"))
         self.save_button.setObjectName("saveFeedback")
         self.save_button.clicked.connect(self.save_feedback)
-        self.report_button = QPushButton("Export report…")
+        self.report_button = QPushButton(self.tr("Export report…"))
         self.report_button.setObjectName("exportReport")
         self.report_button.clicked.connect(lambda: self.export_report())
         self.status = QLabel("")
@@ -122,14 +123,14 @@ class ReadingActions(QWidget):
         self.status.setWordWrap(True)
 
         verdict_row = QHBoxLayout()
-        verdict_row.addWidget(QLabel("Your assessment:"))
+        verdict_row.addWidget(QLabel(self.tr("Your assessment:")))
         verdict_row.addWidget(self.agree_button)
         verdict_row.addWidget(self.disagree_button)
         verdict_row.addStretch(1)
         form = QFormLayout()
-        self.label_row_label = QLabel("Correct label:")
+        self.label_row_label = QLabel(self.tr("Correct label:"))
         form.addRow(self.label_row_label, self.label_combo)
-        form.addRow("Comment:", self.comment_edit)
+        form.addRow(self.tr("Comment:"), self.comment_edit)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addStretch(1)
@@ -181,7 +182,8 @@ class ReadingActions(QWidget):
         return job
 
     def _failed(self, title: str, error: JobError) -> None:
-        handle_error(self, title, error, lambda message: show_inline(self.status, f"{title}: {message}"))
+        handle_error(self, title, error,
+                     lambda message: show_inline(self.status, self.tr("{0}: {1}").format(title, message)))
 
     # -- a reading --------------------------------------------------------------------
     def reading_shown(self, result: dict[str, Any], *, image: Any = None, text: str | None = None,
@@ -198,7 +200,7 @@ class ReadingActions(QWidget):
         self.label_combo.setCurrentIndex(-1)
         self.setVisible(True)
         self._update()
-        self._say("Recording the reading in the audit trail…")
+        self._say(self.tr("Recording the reading in the audit trail…"))
         plain = {k: v for k, v in result.items() if k not in ("heatmap", "tokens")}
 
         def record() -> Any:
@@ -209,14 +211,14 @@ class ReadingActions(QWidget):
             return readings.log_image_reading(plain, image.path, source="gui",
                                               input_format=image.format, frame=image.frame)
 
-        return self._submit(record, "The reading could not be recorded in the audit trail",
+        return self._submit(record, self.tr("The reading could not be recorded in the audit trail"),
                             self._on_recorded)
 
     def _on_recorded(self, entry: Any) -> None:
         self.entry = entry
         self._update()
-        self._say(f"Recorded in the audit trail as entry #{entry.seq}. Agree or disagree to "
-                  "give your feedback.")
+        self._say(self.tr("Recorded in the audit trail as entry #{0}. Agree or disagree to "
+                          "give your feedback.").format(entry.seq))
         self.sig_recorded.emit(entry)
 
     # -- feedback ---------------------------------------------------------------------
@@ -238,16 +240,17 @@ class ReadingActions(QWidget):
                                  source_text=ctx.get("text"))
 
         self.save_button.setEnabled(False)
-        self._say("Saving your feedback…")
-        return self._submit(give, "The feedback could not be saved", self._on_feedback)
+        self._say(self.tr("Saving your feedback…"))
+        return self._submit(give, self.tr("The feedback could not be saved"), self._on_feedback)
 
     def _on_feedback(self, entry: Any) -> None:
         body = entry.body
-        what = "agree" if body.get("verdict") == "agree" else (
-            f"disagree, correct label {body['correct_label']}" if body.get("correct_label")
-            else "disagree (no correct label given: not usable for training)")
+        what = self.tr("agree") if body.get("verdict") == "agree" else (
+            self.tr("disagree, correct label {0}").format(body["correct_label"]) if body.get("correct_label")
+            else self.tr("disagree (no correct label given: not usable for training)"))
         self._update()
-        self._say(f"Feedback saved as audit entry #{entry.seq} ({what}). Saving again replaces it.")
+        self._say(self.tr("Feedback saved as audit entry #{0} ({1}). Saving again replaces it.").format(
+            entry.seq, what))
         self.sig_feedback_saved.emit(entry)
 
     # -- report -----------------------------------------------------------------------
@@ -287,9 +290,9 @@ class ReadingActions(QWidget):
                                        include_identifying=include_identifying, entry=entry)
             return str(write_pdf(content, target))
 
-        self._say("Writing the report…")
-        return self._submit(write, "The report could not be written", self._on_report)
+        self._say(self.tr("Writing the report…"))
+        return self._submit(write, self.tr("The report could not be written"), self._on_report)
 
     def _on_report(self, path: str) -> None:
-        self._say(f"Report saved: {path}")
+        self._say(self.tr("Report saved: {0}").format(path))
         self.sig_report_written.emit(path)

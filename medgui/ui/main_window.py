@@ -11,8 +11,15 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QCoreApplication, QSettings, Qt
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -26,6 +33,7 @@ from PySide6.QtWidgets import (
 from medgui import __version__
 from medgui.core import paths
 from medgui.core.records.store import RecordStore
+from medgui.ui import i18n
 from medgui.ui.audit.workflow import WorkflowActions
 from medgui.ui.imaging.image_pane import ImagePane
 from medgui.ui.imaging.prediction_panel import NOTICE
@@ -36,7 +44,7 @@ from medgui.workers.ml_service import MLService
 MAX_RECENT = 10
 
 
-ALL_FILES = "All files (*)"
+ALL_FILES = QT_TRANSLATE_NOOP("MainWindow", "All files (*)")
 
 
 def image_filter() -> str:
@@ -46,7 +54,10 @@ def image_filter() -> str:
     from medgui.core.imaging.loader import SUPPORTED_SUFFIXES  # imports OpenCV: not at start-up
 
     suffixes = " ".join(f"*{s}" for s in SUPPORTED_SUFFIXES)
-    return f"{ALL_FILES};;X-ray images ({suffixes});;DICOMDIR (DICOMDIR)"
+    translate = QCoreApplication.translate
+    return ";;".join((translate("MainWindow", ALL_FILES),
+                      translate("MainWindow", "X-ray images ({0})").format(suffixes),
+                      "DICOMDIR (DICOMDIR)"))
 
 
 def settings() -> QSettings:
@@ -67,22 +78,22 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ml = ml
         self.runner = runner
-        self.setWindowTitle("medgui — diagnosis support")
+        self.setWindowTitle(self.tr("medgui — diagnosis support"))
         self.setAcceptDrops(True)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self.image_pane = ImagePane(ml, runner)
-        self.add_pane(self.image_pane, "Images")
+        self.add_pane(self.image_pane, self.tr("Images"))
         self.image_pane.sig_image_opened.connect(self.add_recent)
         self.image_pane.sig_status.connect(self._show_message)
         self.image_pane.sig_model_used.connect(self._show_model)
         self.image_pane.sig_model_failed.connect(self._on_model_failed)
         self.record_pane = RecordPane(store or RecordStore(), ml, runner)
-        self.add_pane(self.record_pane, "Records")
+        self.add_pane(self.record_pane, self.tr("Records"))
 
-        self.engine_label = QLabel("Loading analysis engine…")
+        self.engine_label = QLabel(self.tr("Loading analysis engine…"))
         self.engine_label.setObjectName("engineStatus")
         self.statusBar().addPermanentWidget(self.engine_label)
         ml.sig_ready.connect(self._on_engine_ready)
@@ -108,75 +119,101 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = bar.addMenu(self.tr("&File"))
         self.open_action = self._action(
-            "&Open image…", self.open_dialog, QKeySequence.StandardKey.Open, "openImage"
+            self.tr("&Open image…"), self.open_dialog, QKeySequence.StandardKey.Open, "openImage"
         )
         file_menu.addAction(self.open_action)
         self.open_folder_action = self._action(
-            "Open &folder…", self.open_folder_dialog, "Ctrl+Shift+O", "openFolder")
-        self.open_folder_action.setToolTip("List the images of a folder or a DICOM disc")
+            self.tr("Open &folder…"), self.open_folder_dialog, "Ctrl+Shift+O", "openFolder")
+        self.open_folder_action.setToolTip(self.tr("List the images of a folder or a DICOM disc"))
         file_menu.addAction(self.open_folder_action)
-        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu = file_menu.addMenu(self.tr("Open &Recent"))
         self.recent_menu.setObjectName("recentMenu")
         self.recent_menu.aboutToShow.connect(self._rebuild_recent_menu)
         file_menu.addSeparator()
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, "quit")
+        self.quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit, "quit")
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         file_menu.addAction(self.quit_action)
         self._rebuild_recent_menu()
 
         view = self.image_pane.view
-        view_menu = bar.addMenu("&View")
+        view_menu = bar.addMenu(self.tr("&View"))
         # Ctrl-modified shortcuts: bare keys (+, -, 0, 1, I) are handled by the image
         # view itself when it has focus, so typing in a spin box never zooms.
-        self.zoom_in_action = self._action("Zoom &in", lambda: view.zoom(1.25), "Ctrl++", "zoomIn")
-        self.zoom_out_action = self._action("Zoom &out", lambda: view.zoom(0.8), "Ctrl+-", "zoomOut")
-        self.fit_action = self._action("&Fit to window", view.fit, "Ctrl+0", "fit")
-        self.actual_size_action = self._action("&Actual size (100 %)", view.zoom_100, "Ctrl+1", "zoom100")
-        self.invert_action = self._action("&Invert", view.set_inverted, "Ctrl+I", "invert")
+        self.zoom_in_action = self._action(self.tr("Zoom &in"), lambda: view.zoom(1.25), "Ctrl++", "zoomIn")
+        self.zoom_out_action = self._action(self.tr("Zoom &out"), lambda: view.zoom(0.8), "Ctrl+-", "zoomOut")
+        self.fit_action = self._action(self.tr("&Fit to window"), view.fit, "Ctrl+0", "fit")
+        self.actual_size_action = self._action(self.tr("&Actual size (100 %)"), view.zoom_100, "Ctrl+1", "zoom100")
+        self.invert_action = self._action(self.tr("&Invert"), view.set_inverted, "Ctrl+I", "invert")
         self.invert_action.setCheckable(True)
         view.sig_inverted_changed.connect(self.invert_action.setChecked)
-        self.reset_action = self._action("&Reset view", view.reset, "Ctrl+R", "resetView")
+        self.reset_action = self._action(self.tr("&Reset view"), view.reset, "Ctrl+R", "resetView")
         for action in (self.zoom_in_action, self.zoom_out_action, self.fit_action,
                        self.actual_size_action):
             view_menu.addAction(action)
         view_menu.addSeparator()
         view_menu.addAction(self.invert_action)
-        presets = view_menu.addMenu("Window &preset")
+        presets = view_menu.addMenu(self.tr("Window &preset"))
         for name in view.preset_names():
-            presets.addAction(self._action(name, lambda _=False, n=name: view.apply_preset(n)))
+            presets.addAction(self._action(QCoreApplication.translate("WindowPreset", name),
+                                           lambda _=False, n=name: view.apply_preset(n)))
         view_menu.addAction(self.reset_action)
+        view_menu.addSeparator()
+        self._build_language_menu(view_menu)
 
-        self.models_menu = bar.addMenu("&Models")
+        self.models_menu = bar.addMenu(self.tr("&Models"))
         self.models_menu.setObjectName("modelsMenu")
-        self.active_model_action = QAction("Image model: loading…", self)
+        self.active_model_action = QAction(self.tr("Image model: loading…"), self)
         self.active_model_action.setEnabled(False)
         self.models_menu.addAction(self.active_model_action)
-        self.text_model_action = QAction("Text model: …", self)
+        self.text_model_action = QAction(self.tr("Text model: …"), self)
         self.text_model_action.setEnabled(False)
         self.models_menu.addAction(self.text_model_action)
         self.models_menu.addSeparator()
-        self.manager_action = self._action("Model &manager…", self.show_model_manager, name="modelManager")
-        self.wizard_action = self._action("&Train a new model…", self.show_training_wizard, name="trainWizard")
+        self.manager_action = self._action(self.tr("Model &manager…"), self.show_model_manager, name="modelManager")
+        self.wizard_action = self._action(self.tr("&Train a new model…"), self.show_training_wizard, name="trainWizard")
         self.models_menu.addAction(self.manager_action)
         self.models_menu.addAction(self.wizard_action)
         # Reports, de-identified copies, the audit history, feedback as a dataset.
         self.workflow = WorkflowActions(self, file_menu, self.models_menu)
 
-        help_menu = bar.addMenu("&Help")
-        self.guide_action = self._action("&User guide", lambda: self.show_help(0),
+        help_menu = bar.addMenu(self.tr("&Help"))
+        self.guide_action = self._action(self.tr("&User guide"), lambda: self.show_help(0),
                                          QKeySequence.StandardKey.HelpContents, "userGuide")
-        self.shortcuts_action = self._action("&Keyboard shortcuts", lambda: self.show_help(1),
+        self.shortcuts_action = self._action(self.tr("&Keyboard shortcuts"), lambda: self.show_help(1),
                                              name="shortcuts")
-        self.models_help_action = self._action("Active &models", lambda: self.show_help(2),
+        self.models_help_action = self._action(self.tr("Active &models"), lambda: self.show_help(2),
                                                name="activeModels")
-        self.about_action = self._action("&About medgui", self.show_about, name="about")
+        self.about_action = self._action(self.tr("&About medgui"), self.show_about, name="about")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         for action in (self.guide_action, self.shortcuts_action, self.models_help_action):
             help_menu.addAction(action)
         help_menu.addSeparator()
         help_menu.addAction(self.about_action)
+
+    def _build_language_menu(self, view_menu: Any) -> None:
+        """View > Language: System / English / 中文, kept in QSettings for the next start."""
+        self.language_menu = view_menu.addMenu(self.tr("&Language"))
+        self.language_menu.setObjectName("languageMenu")
+        group = QActionGroup(self)
+        current = i18n.language_setting()
+        self.language_actions: dict[str, QAction] = {}
+        for key, name in i18n.LANGUAGES.items():
+            action = QAction(name or self.tr("System default"), self)
+            action.setObjectName(f"language_{key}")
+            action.setCheckable(True)
+            action.setChecked(key == current)
+            action.triggered.connect(lambda _checked=False, k=key: self.set_language(k))
+            group.addAction(action)
+            self.language_menu.addAction(action)
+            self.language_actions[key] = action
+
+    def set_language(self, choice: str) -> None:
+        """Keep ``choice`` for the next start and say so (the menus stay as they are now)."""
+        i18n.set_language_setting(choice)
+        self.language_actions[choice].setChecked(True)
+        self._show_message(self.tr("The language changes when medgui is next started."))
 
     def show_model_manager(self) -> QDialog:
         # Imported on demand: the window must appear without these modules' import cost.
@@ -193,7 +230,7 @@ class MainWindow(QMainWindow):
 
         wizard = TrainingWizard(self.ml, self.runner, parent=self)
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        wizard.sig_model_saved.connect(lambda card: self._show_message(f"Registered {card.ref}"))
+        wizard.sig_model_saved.connect(lambda card: self._show_message(self.tr("Registered {0}").format(card.ref)))
         wizard.sig_model_saved.connect(lambda _card: self.refresh_models())
         wizard.sig_progress_text.connect(self._show_message)
         # A window of its own, not modal: the window, readings and records stay usable
@@ -214,11 +251,11 @@ class MainWindow(QMainWindow):
     def show_about(self) -> QMessageBox:
         box = QMessageBox(self)
         box.setObjectName("aboutDialog")
-        box.setWindowTitle("About medgui")
+        box.setWindowTitle(self.tr("About medgui"))
         box.setIcon(QMessageBox.Icon.Information)
-        box.setText(f"<b>medgui {__version__}</b><br>Offline diagnosis support for chest X-rays "
-                    "and clinical records.")
-        box.setInformativeText(NOTICE)  # once: it already says "not a diagnosis"
+        box.setText(self.tr("<b>medgui {0}</b><br>Offline diagnosis support for chest X-rays "
+                            "and clinical records.").format(__version__))
+        box.setInformativeText(QCoreApplication.translate("PredictionPanel", NOTICE))  # once: it already says "not a diagnosis"
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         return box
@@ -227,8 +264,8 @@ class MainWindow(QMainWindow):
     def open_dialog(self) -> None:
         start = self.recent_files()[0] if self.recent_files() else str(Path.home())
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open X-ray image", str(Path(start).parent if Path(start).is_file() else start),
-            image_filter(), ALL_FILES,
+            self, self.tr("Open X-ray image"), str(Path(start).parent if Path(start).is_file() else start),
+            image_filter(), self.tr(ALL_FILES),
         )
         if path:
             self.open_image(path)
@@ -237,7 +274,7 @@ class MainWindow(QMainWindow):
         """Open a folder (a disc, a PACS export) as a study list."""
         start = self.recent_files()[0] if self.recent_files() else str(Path.home())
         folder = QFileDialog.getExistingDirectory(
-            self, "Open folder of images", str(Path(start).parent if Path(start).is_file() else start))
+            self, self.tr("Open folder of images"), str(Path(start).parent if Path(start).is_file() else start))
         if folder:
             self.open_image(folder)
 
@@ -275,7 +312,7 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction(action)
         if files:
             self.recent_menu.addSeparator()
-            self.recent_menu.addAction(self._action("Clear list", self.clear_recent))
+            self.recent_menu.addAction(self._action(self.tr("Clear list"), self.clear_recent))
         self.recent_menu.setEnabled(bool(files))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
@@ -297,7 +334,8 @@ class MainWindow(QMainWindow):
         # One image is shown at a time: the first dropped file is opened.
         self.open_image(files[0])
         if len(files) > 1:
-            self._show_message(f"Opened {Path(files[0]).name}; {len(files) - 1} more file(s) ignored.")
+            self._show_message(self.tr("Opened {0}; {1} more file(s) ignored.").format(
+                Path(files[0]).name, len(files) - 1))
 
     # -- status ---------------------------------------------------------------------
     def _show_message(self, text: str) -> None:
@@ -314,15 +352,16 @@ class MainWindow(QMainWindow):
         if image is not None and image.ref in (*loaded, *deferred):
             self._show_model(image.ref)
         else:
-            self.engine_label.setText("Analysis engine ready")
-            self.active_model_action.setText("Image model: none loaded")
-        self.text_model_action.setText(f"Text model: {text.ref if text else 'none installed'}")
+            self.engine_label.setText(self.tr("Analysis engine ready"))
+            self.active_model_action.setText(self.tr("Image model: none loaded"))
+        self.text_model_action.setText(self.tr("Text model: {0}").format(
+            text.ref if text else self.tr("none installed")))
         self.record_pane.set_active_text_model(text.ref if text else "")
 
     def _show_model(self, ref: str) -> None:
-        self.engine_label.setText(f"Model {ref}")
+        self.engine_label.setText(self.tr("Model {0}").format(ref))
         self.engine_label.setToolTip("")
-        self.active_model_action.setText(f"Image model: {ref}")
+        self.active_model_action.setText(self.tr("Image model: {0}").format(ref))
 
     def refresh_models(self) -> dict[str, str]:
         """Name the active models everywhere after the registry changed (activated,
@@ -331,10 +370,12 @@ class MainWindow(QMainWindow):
 
         refs = {task: card.ref if card else "" for task, card in active_cards().items()}
         image, text = refs.get("image", ""), refs.get("text", "")
-        self.active_model_action.setText(f"Image model: {image or 'none installed'}")
-        self.text_model_action.setText(f"Text model: {text or 'none installed'}")
-        self.engine_label.setText(f"Model {image}" if image else "No image model installed")
-        self.engine_label.setToolTip(f"Text model {text}" if text else "")
+        none = self.tr("none installed")
+        self.active_model_action.setText(self.tr("Image model: {0}").format(image or none))
+        self.text_model_action.setText(self.tr("Text model: {0}").format(text or none))
+        self.engine_label.setText(self.tr("Model {0}").format(image) if image
+                                  else self.tr("No image model installed"))
+        self.engine_label.setToolTip(self.tr("Text model {0}").format(text) if text else "")
         self.record_pane.set_active_text_model(text)
         prediction = self.image_pane.prediction
         result = prediction.result or {}
@@ -344,17 +385,18 @@ class MainWindow(QMainWindow):
             if self.image_pane.image is not None and self.image_pane.auto_classify.isChecked():
                 self.image_pane.classify()  # read again with the active model
             else:
-                prediction.clear(f"That reading was by {used}; the active image model is now "
-                                 f"{image or 'none'}. Press Classify for its reading.")
+                prediction.clear(self.tr("That reading was by {0}; the active image model is now "
+                                         "{1}. Press Classify for its reading.").format(
+                                             used, image or self.tr("none")))
         return refs
 
     def _on_model_failed(self, message: str) -> None:
-        self.engine_label.setText("No usable image model")
+        self.engine_label.setText(self.tr("No usable image model"))
         self.engine_label.setToolTip(message)
-        self.active_model_action.setText("Image model: none usable")
+        self.active_model_action.setText(self.tr("Image model: none usable"))
 
     def _on_engine_crashed(self, message: str) -> None:
-        self.engine_label.setText("Analysis engine stopped; it restarts on next use")
+        self.engine_label.setText(self.tr("Analysis engine stopped; it restarts on next use"))
 
     # -- geometry -------------------------------------------------------------------
     def _restore_geometry(self) -> None:

@@ -43,7 +43,8 @@ def test_json_lines_for_a_folder_all_good(folder, tiny_model, capsys):
     ]
     assert [r["label"] for r in rows] == ["PNEUMONIA", "PNEUMONIA", "NORMAL"]
     for r in rows:
-        assert set(r) == {"path", "label", "reliable", "reason", "probabilities", "model"}
+        assert set(r) == {"path", "label", "reliable", "reason", "probabilities", "calibrated", "model"}
+        assert r["calibrated"] is False  # the tiny model has no calibration map
         assert r["model"] == tiny_model
         assert sum(r["probabilities"].values()) == pytest.approx(1.0, abs=1e-4)
 

@@ -37,7 +37,8 @@ def test_json_one_object_per_file_with_every_class(tmp_path, capsys, tiny_model)
     assert [r["path"] for r in rows] == [str(a), str(b)]
     assert [r["label"] for r in rows] == ["cardiology", "orthopedics"]
     for row in rows:
-        assert set(row) == {"path", "label", "probabilities", "model", "reliable", "reason", "top"}
+        assert set(row) == {"path", "label", "probabilities", "calibrated", "model", "reliable", "reason", "top"}
+        assert row["calibrated"] is False  # the tiny model has no calibration map
         assert set(row["probabilities"]) == set(CLASSES) and row["model"] == tiny_model
         assert row["reliable"] is True and len(row["top"]) == 2
 

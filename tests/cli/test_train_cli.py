@@ -44,7 +44,9 @@ def test_train_registers_and_evaluate_reports_plain_metrics(tmp_path, capsys):
     metrics = json.loads(out)
     assert status == 0 and metrics["model"] == "cxr@1" and metrics["n"] == 32
     assert set(metrics) >= {"accuracy", "macro_f1", "auc", "auc_ci", "per_class", "confusion_matrix",
-                            "sensitivity", "specificity", "threshold"}
+                            "sensitivity", "specificity", "threshold", "warnings", "majority_baseline",
+                            "reliability", "ece"}
+    assert isinstance(metrics["warnings"], list)  # the chance check's verdict, [] when fine
     assert sum(map(sum, metrics["confusion_matrix"])) == 32
     assert metrics["per_class"]["NORMAL"]["support"] == 16
 

@@ -45,7 +45,8 @@ def test_every_config_field_but_the_derived_one_has_a_train_option():
         train_fraction=0.55, val_fraction=0.25,
         test_fraction=0.2, seed=7, imbalance="oversample", augment=False, horizontal_flip=True,
         architecture="bigru", epochs=3, batch_size=8, learning_rate=0.005, dropout=0.1, weight_decay=0.01,
-        patience=2, restore_best=False, kfold=3, image_size=64, vocab_size=500, seq_len=40,
+        patience=2, restore_best=False, kfold=3, image_size=64, start_from="scratch", normalise="none",
+        vocab_size=500, seq_len=40,
         strategy="mirrored", positive_class="dept-a", min_sensitivity=0.8)
     changed = {f.name for f in fields(TrainingConfig)
                if getattr(config, f.name) != getattr(TrainingConfig(task="text", data="/t.csv"), f.name)}

@@ -106,3 +106,25 @@ def test_a_long_note_continues_on_the_next_page(tmp_path):
     assert len(pdf_pages(pdf, tmp_path / "png", dpi=20)) >= 3
     text = pdf_text(pdf)
     assert "Line 219" in text and "page 3" in text
+
+
+def test_a_calibrated_reading_of_an_adult_by_a_pediatric_model_says_both(tmp_path):
+    from medgui.core.ml.image.infer import get_image_classifier
+    from tests.core import tiny_onnx
+
+    kids = {"description": "Children aged 1 to 5 years, one centre", "age_years": [1, 5]}
+    card = tiny_onnx.register_image("kids", calibration={"method": "temperature", "temperature": 2.0},
+                                    population=kids)
+    scan = write_dicom(tmp_path / "adult.dcm", (np.indices((40, 40)).sum(0) * 50).astype(np.uint16),
+                       PatientAge="045Y")
+    (reading,) = get_image_classifier(card.ref).classify_paths([scan])
+    content = image_report(reading, load_image(scan), card)
+    assert content.calibrated is True
+    text = flat(pdf_text(write_pdf(content, tmp_path / "kids.pdf")))
+    for expected in ("Calibrated probabilities", "Applicability: not checked",  # this model has no gate
+                     "the patient's age (45 years) is outside the model's training population (ages 1-5 years)",
+                     "Population: Children aged 1 to 5 years, one centre; age range 1-5 years"):
+        assert expected in text, expected
+    plain = flat(pdf_text(write_pdf(image_report(result(), load_image(scan), CARD), tmp_path / "plain.pdf")))
+    assert "not calibrated" in plain and "Calibrated probabilities" not in plain
+    assert "outside the model's training population" not in plain

@@ -23,6 +23,15 @@ import numpy as np
 from medgui.core.imaging.loader import DEFAULT_MAX_PIXELS, XRayImage, load_image, load_reduced
 
 MODEL_SIZE = 224
+NORMALISATIONS = ("none", "clahe")
+"""Intensity standardisations a model card's ``preprocessing.normalise`` may name.
+
+``none`` (the seed article's, and ``pneumonia-cnn@1``'s): pixels / 255. ``clahe``: after the
+resize, a robust stretch (0.5th to 99.5th percentile to 0..255) then contrast-limited
+adaptive histogram equalisation (``CLAHE_CLIP``, ``CLAHE_TILES``), so films from another
+machine or exposure reach the model with comparable contrast."""
+CLAHE_CLIP = 2.0
+CLAHE_TILES = 8
 REDUCE_MARGIN = 2.0
 """A JPEG is decoded reduced only while each side keeps this many times the input size."""
 
@@ -41,7 +50,20 @@ def _to_gray_uint8(arr: np.ndarray) -> np.ndarray:
     raise ValueError(f"model_input expects (H, W), (H, W, 3) or (H, W, 4), got {arr.shape}")
 
 
-def model_input(image: XRayImage | np.ndarray, size: int = MODEL_SIZE) -> np.ndarray:
+def standardise(gray: np.ndarray, normalise: str = "none") -> np.ndarray:
+    """Apply the intensity standardisation ``normalise`` (see ``NORMALISATIONS``) to uint8 gray."""
+    if normalise == "none":
+        return gray
+    if normalise != "clahe":
+        raise ValueError(f"unknown normalisation {normalise!r}; known: {', '.join(NORMALISATIONS)}")
+    lo, hi = np.percentile(gray, (0.5, 99.5))
+    if hi - lo >= 1:
+        gray = cv2.convertScaleAbs(gray, alpha=255.0 / (hi - lo), beta=-lo * 255.0 / (hi - lo))
+    clahe = cv2.createCLAHE(clipLimit=CLAHE_CLIP, tileGridSize=(CLAHE_TILES, CLAHE_TILES))
+    return clahe.apply(np.ascontiguousarray(gray))
+
+
+def model_input(image: XRayImage | np.ndarray, size: int = MODEL_SIZE, normalise: str = "none") -> np.ndarray:
     """Turn an image into the CNN's input.
 
     Parameters
@@ -51,6 +73,9 @@ def model_input(image: XRayImage | np.ndarray, size: int = MODEL_SIZE) -> np.nda
         or a uint8 array: gray ``(H, W)``/``(H, W, 1)``, RGB ``(H, W, 3)`` or RGBA.
     size
         Side of the square output.
+    normalise
+        Intensity standardisation after the resize (``NORMALISATIONS``); a model's card
+        names the one it was trained with (``preprocessing.normalise``, default ``none``).
 
     Returns
     -------
@@ -61,24 +86,26 @@ def model_input(image: XRayImage | np.ndarray, size: int = MODEL_SIZE) -> np.nda
     gray = _to_gray_uint8(arr)
     if gray.shape != (size, size):
         gray = cv2.resize(gray, (size, size), interpolation=cv2.INTER_AREA)
+    gray = standardise(gray, normalise)
     out = gray.astype(np.float32)
     out *= np.float32(1.0 / 255.0)
     return out[:, :, np.newaxis]
 
 
 def load_model_input(path: str | bytes | os.PathLike[str], size: int = MODEL_SIZE,
-                     max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
+                     max_pixels: int = DEFAULT_MAX_PIXELS, normalise: str = "none") -> np.ndarray:
     """Load *path* and preprocess it; accepts bytes paths as ``tf.numpy_function`` passes.
 
     Raises :class:`~medgui.core.errors.ImageLoadError` like :func:`load_image`.
     """
     if isinstance(path, (bytes, bytearray)):
         path = os.fsdecode(bytes(path))
-    return read_for_model(path, size, max_pixels=max_pixels)[0]
+    return read_for_model(path, size, max_pixels=max_pixels, normalise=normalise)[0]
 
 
 def read_for_model(path: str | os.PathLike[str], size: int = MODEL_SIZE, frame: int = 0,
-                   max_pixels: int = DEFAULT_MAX_PIXELS) -> tuple[np.ndarray, XRayImage | np.ndarray]:
+                   max_pixels: int = DEFAULT_MAX_PIXELS,
+                   normalise: str = "none") -> tuple[np.ndarray, XRayImage | np.ndarray]:
     """The model input for the file at ``path``, and the picture it was made from.
 
     Returns
@@ -93,6 +120,6 @@ def read_for_model(path: str | os.PathLike[str], size: int = MODEL_SIZE, frame: 
     if frame == 0:
         pixels = load_reduced(path, int(size * REDUCE_MARGIN), max_pixels)
         if pixels is not None:
-            return model_input(pixels, size), pixels
+            return model_input(pixels, size, normalise), pixels
     image = load_image(path, frame, max_pixels=max_pixels)
-    return model_input(image, size), image
+    return model_input(image, size, normalise), image

@@ -29,6 +29,11 @@ import numpy as np
 from medgui.core.errors import Cancelled, TrainingError
 from medgui.core.models.card import ModelCard
 from medgui.core.models.registry import Registry
+from medgui.core.training.calibration import (
+    apply_calibration,
+    calibrate_for_use,
+    expected_calibration_error,
+)
 from medgui.core.training.config import STRATEGIES, TrainingConfig
 from medgui.core.training.datasets import DatasetScan, fingerprint, scan_folder, scan_table
 from medgui.core.training.metrics import choose_threshold, evaluate_probabilities, summarize_folds
@@ -53,6 +58,8 @@ class TrainingOutcome:
     kfold: dict[str, Any] | None = None
     scan_summary: str = ""
     extras: dict[str, Any] = field(default_factory=dict)
+    # Split -> (class indices, uncalibrated probabilities), for scripts that evaluate further.
+    predictions: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     def discard(self) -> None:
         shutil.rmtree(self.staging_dir, ignore_errors=True)
@@ -125,6 +132,7 @@ class _Trainer:
         self.strategy = strategy
         self.classes = scan.classes
         self.y = np.asarray([scan.classes.index(i.label) for i in scan.items], dtype=np.int64)
+        self.start_info: dict[str, Any] = {"from": "scratch"}
 
     def fit(self, train_idx: list[int], val_idx: list[int], report: ProgressFn,
             cancelled: CancelledFn, seed: int) -> tuple[Any, dict[str, Any]]:
@@ -148,27 +156,65 @@ class _Trainer:
         return [self.scan.items[i].text or "" for i in idx]
 
     def _fit_image(self, train_idx, val_idx, weights, report, cancelled, seed):  # type: ignore[no-untyped-def]
-        from medgui.core.ml.image import cnn
+        from medgui.core.ml.image import cnn, transfer
         from medgui.core.ml.image import train as imagetrain
         c = self.config
+        start = self._start_weights()
         train_ds = imagetrain.build_image_dataset(
             self._paths(train_idx), self.y[train_idx], c.batch_size, training=True, augment=c.augment,
-            seed=seed, input_size=c.image_size)
+            seed=seed, input_size=c.image_size, normalise=c.normalise)
         if c.augment and c.horizontal_flip:
             import keras
 
             flip = keras.layers.RandomFlip("horizontal", seed=seed + 7)
             train_ds = train_ds.map(lambda x, y: (flip(x, training=True), y))
         val_ds = imagetrain.build_image_dataset(
-            self._paths(val_idx), self.y[val_idx], c.batch_size, input_size=c.image_size)
+            self._paths(val_idx), self.y[val_idx], c.batch_size, input_size=c.image_size, normalise=c.normalise)
         scope = self.strategy.scope() if self.strategy is not None else _Null()
-        with scope:
-            model = cnn.build_image_model(c.arch, len(self.classes), input_size=c.image_size, dropout=c.dropout)
-        info = imagetrain.fit_model(
-            model, train_ds, val_ds, c.epochs, class_weight=weights, learning_rate=c.learning_rate,
-            weight_decay=c.weight_decay, patience=c.patience, progress=report, cancelled=cancelled,
-            strategy=self.strategy, restore_best=c.restore_best)
+        common = dict(class_weight=weights, weight_decay=c.weight_decay, patience=c.patience, progress=report,
+                      cancelled=cancelled, strategy=self.strategy, restore_best=c.restore_best)
+        if start is not None:
+            with scope:
+                model = transfer.from_start(start, len(self.classes), c.dropout)
+            info = transfer.fine_tune(model, train_ds, val_ds, c.epochs, learning_rate=c.learning_rate,
+                                      **common)  # type: ignore[arg-type]
+        else:
+            with scope:
+                model = cnn.build_image_model(c.arch, len(self.classes), input_size=c.image_size,
+                                              dropout=c.dropout)
+            info = imagetrain.fit_model(model, train_ds, val_ds, c.epochs, learning_rate=c.learning_rate,
+                                        **common)  # type: ignore[arg-type]
+        info["start"] = dict(self.start_info)
         return model, info
+
+    def _start_weights(self) -> Any:
+        """A fresh copy of the start model's network for ``start_from="xray"``, else None.
+
+        Falls back to random weights (said in ``start_info``, which the card keeps) when no
+        shipped X-ray model is installed or its input differs from this run's."""
+        from medgui.core.ml import modelio
+        from medgui.core.ml.image import transfer
+
+        c = self.config
+        if c.start_from != "xray":
+            self.start_info = {"from": "scratch"}
+            return None
+        card = transfer.start_model()
+        problem = None
+        if card is None:
+            problem = "no shipped chest X-ray model is installed"
+        else:
+            pre = card.preprocessing or {}
+            if int(pre.get("size") or 0) != c.image_size or pre.get("normalise", "none") != c.normalise:
+                problem = (f"{card.ref} reads {pre.get('size')} px images with '{pre.get('normalise', 'none')}' "
+                           f"intensity; this run uses {c.image_size} px with '{c.normalise}'")
+        if problem is not None or card is None:
+            self.start_info = {"from": "scratch", "requested": "xray", "reason": problem}
+            return None
+        model = modelio.load_model(card)
+        self.start_info = {"from": card.ref, "sha256": (card.files or {}).get(card.model_file or "model.keras"),
+                           "feature_layer": transfer.FEATURE_LAYER}
+        return model
 
     def _fit_text(self, train_idx, val_idx, weights, report, cancelled, seed):  # type: ignore[no-untyped-def]
         from medgui.core.ml.text import model as textmodel
@@ -197,7 +243,7 @@ class _Trainer:
         from medgui.core.ml.image import train as imagetrain
 
         ds = imagetrain.build_image_dataset(self._paths(idx), None, self.config.batch_size,
-                                            input_size=self.config.image_size)
+                                            input_size=self.config.image_size, normalise=self.config.normalise)
         return np.asarray(imagetrain.predict_dataset(model, ds))
 
     def preprocessing(self, model: Any) -> dict[str, Any]:
@@ -207,7 +253,7 @@ class _Trainer:
 
             return textmodel.preprocessing_of(model, max_tokens=c.vocab_size)
         return {"function": "medgui.core.imaging.preprocess.model_input", "grayscale": True, "size": c.image_size,
-                "interpolation": "INTER_AREA", "scale": "[0, 1]", "channels": 1}
+                "interpolation": "INTER_AREA", "scale": "[0, 1]", "channels": 1, "normalise": c.normalise}
 
 
 class _Null:
@@ -292,17 +338,22 @@ def run_training(config: TrainingConfig, progress: ProgressFn | None = None,
                               is_cancelled, config.seed)
     report({"phase": "evaluate", "message": "evaluating on the test split"})
     y = trainer.y
+    val, test = list(split.val), list(split.test)
+    val_raw = trainer.predict(model, val)
+    pos_index = scan.classes.index(positive) if positive is not None else 1
+    calibration = calibrate_for_use(y[val], val_raw, pos_index) if len(val) else None
     threshold = None
     if positive is not None:
-        val_probs = trainer.predict(model, list(split.val))
-        threshold = choose_threshold(y[list(split.val)], val_probs, scan.classes, positive,
+        threshold = choose_threshold(y[val], apply_calibration(val_raw, calibration), scan.classes, positive,
                                      min_sensitivity=config.min_sensitivity)
-    test_probs = trainer.predict(model, list(split.test))
+    test_raw = trainer.predict(model, test)
+    test_probs = apply_calibration(test_raw, calibration)
     if is_cancelled():
         raise Cancelled()
-    evaluation = evaluate_probabilities(y[list(split.test)], test_probs, scan.classes, threshold, positive,
+    evaluation = evaluate_probabilities(y[test], test_probs, scan.classes, threshold, positive,
                                         seed=config.seed)
-    evaluation.update(_provenance(config, sizes["test"], positive is not None))
+    evaluation["calibration"] = _calibration_summary(calibration, y[test], test_raw, test_probs)
+    evaluation.update(_provenance(config, sizes["test"], positive is not None, scan.grouping))
     if config.task == "text":
         # The simple model next to every text model: nobody ships what a linear model beats.
         from medgui.core.ml.text.baseline import evaluate_baseline
@@ -318,6 +369,7 @@ def run_training(config: TrainingConfig, progress: ProgressFn | None = None,
     try:
         model.save(staging / "model.keras")
         card = _card(config, scan, trainer, model, info, evaluation, threshold, positive, sizes, strategy)
+        card.calibration = calibration
         # The inference export (ONNX) is written here, where TensorFlow is loaded: readings
         # of the registered model then need none (``medgui.core.ml.export``).
         from medgui.core.ml.export import export_into
@@ -335,12 +387,30 @@ def run_training(config: TrainingConfig, progress: ProgressFn | None = None,
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return TrainingOutcome(staging, card, evaluation, info["history"], kfold, scan.summary(),
-                           {"epochs_run": info.get("epochs_run"), "best_epoch": info.get("best_epoch")})
+                           {"epochs_run": info.get("epochs_run"), "best_epoch": info.get("best_epoch")},
+                           predictions={"val": (y[val], val_raw), "test": (y[test], test_raw)})
 
 
-def _provenance(config: TrainingConfig, n_test: int, binary: bool) -> dict[str, Any]:
+def _calibration_summary(calibration: dict[str, Any] | None, y: np.ndarray, raw: np.ndarray,
+                         calibrated: np.ndarray) -> dict[str, Any]:
+    """ECE on the test split before and after the stored map (or why there is none)."""
+    if not len(y):
+        return {"method": None, "note": "no test split"}
+    out: dict[str, Any] = {"split": "test", "n": int(len(y)), "ece_before": expected_calibration_error(y, raw),
+                           "ece_after": expected_calibration_error(y, calibrated)}
+    if calibration is None:
+        out.update(method=None, note="validation split too small to fit a calibration map; "
+                                     "probabilities are the network's own")
+    else:
+        out.update(method=calibration["method"], source=calibration["fit"]["source"])
+    return out
+
+
+def _provenance(config: TrainingConfig, n_test: int, binary: bool, scan_grouping: str = "") -> dict[str, Any]:
     """Which split the figures come from, grouped how, and (two classes) the threshold rule."""
-    if config.group_pattern:
+    if scan_grouping:
+        grouping = f"grouped {scan_grouping}"
+    elif config.group_pattern:
         grouping = f"grouped by patient (file-name pattern '{config.group_pattern}')"
     else:
         grouping = "one group per file or row, exact duplicates kept once"
@@ -394,6 +464,8 @@ def _card(config: TrainingConfig, scan: DatasetScan, trainer: _Trainer, model: A
         "tensorflow": tf.__version__,
         "keras": keras.__version__,
         "history": info.get("history", {}),
+        **({"start": info["start"]} if info.get("start") else {}),
+        **({"phases": info["phases"]} if info.get("phases") else {}),
     })
     return ModelCard(
         name=config.name or f"{config.task}-{Path(config.data).stem or 'model'}",
@@ -422,50 +494,3 @@ def train_job(payload: dict[str, Any], progress: ProgressFn, cancelled: Cancelle
     return {"staging_dir": str(outcome.staging_dir), "card": outcome.card.to_json(),
             "evaluation": outcome.evaluation, "history": outcome.history, "kfold": outcome.kfold,
             "scan_summary": outcome.scan_summary}
-
-
-def evaluate_model(ref: str | None, data: str | Path, text_column: str | None = None,
-                   label_column: str | None = None, progress: ProgressFn | None = None,
-                   cancelled: CancelledFn | None = None, registry: Registry | None = None,
-                   group_pattern: str | None = None, batch_size: int = 32) -> dict[str, Any]:
-    """Metrics of a registered model on a whole labelled folder or table.
-
-    ``ref`` is ``NAME[@VERSION]`` (None: the active model of the data's task is not
-    guessed; pass one). Examples of classes the model does not know are skipped and
-    listed under ``skipped_classes``. The card's threshold is used for two classes.
-    """
-    from medgui.core.errors import DatasetError
-    from medgui.core.ml import modelio
-
-    registry = registry or Registry()
-    if not ref:
-        raise TrainingError("say which model to evaluate: NAME or NAME@VERSION")
-    card = registry.get(ref)
-    report = progress or (lambda info: None)
-    is_cancelled = cancelled or (lambda: False)
-    config = TrainingConfig(task=card.task, data=str(data), text_column=text_column,
-                            label_column=label_column, group_pattern=group_pattern, batch_size=batch_size,
-                            seq_len=int(card.preprocessing.get("seq_len") or 100))
-    scan = scan_data(config, report, is_cancelled)
-    unknown = sorted(set(scan.classes) - set(card.classes))
-    known = [c for c in scan.classes if c in card.classes]
-    if not known:
-        raise DatasetError(f"none of the data's classes {scan.classes} is one the model {card.ref} "
-                           f"knows ({card.classes})", path=Path(data))
-    if unknown:
-        scan = scan.without_classes(unknown)
-    model = modelio.load_model(card, registry)
-    size = int(model.input_shape[1]) if card.task == "image" else config.image_size
-    config = TrainingConfig(**{**config.to_json(), "image_size": size, "exclude_classes": ()})
-    trainer = _Trainer(config, scan, None)
-    trainer.classes = list(card.classes)
-    trainer.y = np.asarray([card.classes.index(i.label) for i in scan.items], dtype=np.int64)
-    report({"phase": "evaluate", "message": f"predicting {len(scan.items)} examples"})
-    probs = trainer.predict(model, list(range(len(scan.items))))
-    if is_cancelled():
-        raise Cancelled()
-    threshold = card.threshold if len(card.classes) == 2 else None
-    out = evaluate_probabilities(trainer.y, probs, card.classes, threshold, card.positive_class)
-    out.update({"model": card.ref, "data": str(data), "skipped_classes": unknown,
-                "unreadable": len(scan.unreadable), "scan_warnings": list(scan.warnings)})
-    return out

@@ -28,12 +28,14 @@ from medgui.core.models.schema import (
     name_problem,
     path_problem,
     printable,
+    schema_needed,
     shown,
 )
 
 __all__ = [  # the schema's names, imported from here by most callers
     "CARD_FILE", "CARD_SCHEMA", "MAX_CARD_BYTES", "MAX_NAME_CHARS", "TASKS", "ModelCard", "card_problems",
-    "card_summary", "check_card", "check_name", "data_summary", "load_card_file", "metrics_heading",
+    "age_range", "calibration_lines", "card_summary", "check_card", "check_name", "data_summary",
+    "load_card_file", "metrics_heading", "population_text",
     "name_problem", "parse_card", "parse_ref", "path_problem", "printable", "read_card", "sha256_file",
     "verify_files",
 ]
@@ -49,7 +51,9 @@ class ModelCard:
     architecture: str
     version: int = 0
     preprocessing: dict[str, Any] = field(default_factory=dict)
-    threshold: float | None = None  # for two classes: P(positive class) needed to call it
+    # For two classes: P(positive class) needed to call it; on the calibrated P when the
+    # card has a ``calibration`` map, on the network's own P otherwise.
+    threshold: float | None = None
     positive_class: str | None = None
     metrics: dict[str, Any] = field(default_factory=dict)
     training: dict[str, Any] = field(default_factory=dict)
@@ -58,7 +62,12 @@ class ModelCard:
     notes: str = ""
     files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
     model_file: str = "model.keras"
-    schema: int = CARD_SCHEMA
+    schema: int = field(default=CARD_SCHEMA, compare=False)  # how it is written, not what it says
+    # The map applied to the network's probabilities before anyone sees them
+    # (``core.training.calibration.apply_calibration``); None: shown as the network gives them.
+    calibration: dict[str, Any] | None = None
+    # Who the model was trained on: {"description": text, "age_years": [lo, hi]} (both optional).
+    population: dict[str, Any] | None = None
     # Not stored: where the card was found, and whether it is a shipped model.
     path: Path | None = field(default=None, compare=False, repr=False)
     builtin: bool = field(default=False, compare=False)
@@ -71,6 +80,10 @@ class ModelCard:
         data = asdict(self)
         data.pop("path")
         data.pop("builtin")
+        for key in ("calibration", "population"):  # cards without them stay as they were
+            if data[key] is None:
+                data.pop(key)
+        data["schema"] = schema_needed(data)
         return data
 
     @classmethod
@@ -247,24 +260,149 @@ def card_summary(card: ModelCard) -> str:
             lines.append(f"{key}: {m[key]:.3f}")
     baseline = [f"{key} {m[f'baseline_{key}']:.3f}" for key in ("accuracy", "macro_f1", "auc")
                 if isinstance(m.get(f"baseline_{key}"), (int, float))]
-    if baseline:
+    if baseline and not isinstance(m.get("baseline"), dict):
         lines.append(f"baseline ({e(m.get('baseline', 'simple model'))}): " + "; ".join(baseline))
+    if isinstance(m.get("baseline"), dict):
+        lines += _baseline_lines(m["baseline"])
+    if isinstance(m.get("cv"), dict):
+        lines += _cv_lines(m["cv"])
     if m.get("caveat"):
         lines.append(f"caveat: {e(m['caveat'])}")
+    population = population_text(card)
+    if population:
+        lines.append(f"population: {population}")
+    lines += calibration_lines(card)
     if card.threshold is not None:
         positive = card.positive_class or (card.classes[-1] if card.classes else "?")
-        lines.append(f"threshold: P({e(positive)}) >= {card.threshold:.3f}")
+        on = " (calibrated)" if card.calibration else ""
+        lines.append(f"threshold: P({e(positive)}){on} >= {card.threshold:.3f}")
         if m.get("threshold_rule"):
             lines.append(f"threshold rule: {e(m['threshold_rule'])}")
     data = data_summary(card)
     if data:
         lines.append(f"data: {data}")
+    if isinstance(m.get("gate"), dict):
+        lines += _gate_lines(m["gate"])
     seed = (card.training or {}).get("seed")
     if seed is not None:
         lines.append(f"seed: {e(seed)}")
     if card.notes:
         lines.append(f"notes: {e(card.notes)}")
     return "\n".join(lines)
+
+
+def _num(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _ci(ci: Any, signed: bool = False) -> str:
+    """`` (95 % CI lo-hi)``, or ``lo to hi`` for figures that may be negative; "" if absent."""
+    if not (isinstance(ci, list | tuple) and len(ci) == 2 and all(_num(v) for v in ci)):
+        return ""
+    return f" (95 % CI {ci[0]:+.3f} to {ci[1]:+.3f})" if signed else f" (95 % CI {ci[0]:.3f}-{ci[1]:.3f})"
+
+
+def _figure(name: str, value: Any, ci: Any = None, signed: bool = False) -> str:
+    if isinstance(value, dict):  # {"mean", "ci", ...} of cross-validated scores
+        value, ci = value.get("mean"), value.get("ci")
+    if not _num(value):
+        return ""
+    return f"{name} {value:+.3f}{_ci(ci, True)}" if signed else f"{name} {value:.3f}{_ci(ci)}"
+
+
+def _baseline_lines(b: dict[str, Any]) -> list[str]:
+    """``metrics.baseline`` as an object: the simple model's figures and the difference."""
+    shown = [t for key in ("accuracy", "macro_f1", "auc") if (t := _figure(key, b.get(key), b.get(f"{key}_ci")))]
+    diffs = [t for key in ("accuracy", "macro_f1", "auc")
+             if (t := _figure(key, b.get(f"{key}_diff"), b.get(f"{key}_diff_ci"), signed=True))]
+    lines = [f"baseline ({printable(b.get('name') or 'simple model')}): " + "; ".join(shown)] if shown else []
+    if diffs:
+        lines.append("model minus baseline: " + "; ".join(diffs))
+    return lines
+
+
+def _cv_lines(cv: dict[str, Any]) -> list[str]:
+    """``metrics.cv``: the protocol, then each candidate's cross-validated figures."""
+    lines = [f"cross-validation: {printable(cv['protocol'])}"] if cv.get("protocol") else []
+    candidates = cv.get("candidates")
+    for name, c in list(candidates.items() if isinstance(candidates, dict) else [])[:8]:
+        if not isinstance(c, dict):
+            continue
+        parts = [t for key in ("accuracy", "macro_f1", "auc") if (t := _figure(key, c.get(key)))]
+        vs = c.get("vs_baseline")
+        if isinstance(vs, dict) and (diff := _figure("macro_f1", vs, signed=True)):
+            parts.append("vs baseline " + diff)
+        folds = f" ({c['folds']} folds)" if _num(c.get("folds")) else ""
+        if parts:
+            lines.append(f"  cv {printable(name)}{folds}: " + "; ".join(parts))
+    return lines
+
+
+def _rates(rates: Any) -> str:
+    """``{"where": {"n", "flagged", "rate"}}`` as ``where 4.1 % (8 of 197); ...``."""
+    if not isinstance(rates, dict):
+        return ""
+    def count(v: Any) -> str:
+        return f"{v:,}" if isinstance(v, int) else "?"
+
+    return "; ".join(f"{printable(k)} {100 * v['rate']:.1f} % ({count(v.get('flagged'))} of {count(v.get('n'))})"
+                     for k, v in list(rates.items())[:6] if isinstance(v, dict) and _num(v.get("rate")))
+
+
+def _gate_lines(g: dict[str, Any]) -> list[str]:
+    """``metrics.gate``: how often the applicability gate flags good inputs and bad ones."""
+    lines = []
+    if g.get("what"):
+        lines.append(f"applicability gate: {printable(g['what']).split(':')[0]}")
+    if flags := _rates(g.get("in_scope_false_flags")):
+        lines.append(f"  good inputs flagged: {flags}")
+    if flags := _rates(g.get("pooled")):
+        lines.append(f"  out-of-scope inputs flagged: {flags}")
+    if g.get("caveat"):
+        lines.append(f"  gate caveat: {printable(g['caveat'])}")
+    return lines
+
+
+def age_range(population: dict[str, Any] | None) -> tuple[float, float] | None:
+    """The card's ``population.age_years`` as ``(lo, hi)``, or None."""
+    ages = (population or {}).get("age_years")
+    if isinstance(ages, list | tuple) and len(ages) == 2 and all(_num(a) for a in ages):
+        return float(ages[0]), float(ages[1])
+    return None
+
+
+def population_text(card: ModelCard) -> str:
+    """Who the model was trained on, from ``card.population`` ("" when not recorded)."""
+    pop = card.population or {}
+    text = printable(pop.get("description") or "").strip()
+    ages = age_range(pop)
+    if ages is not None:
+        text += ("; " if text else "") + f"age range {ages[0]:g}-{ages[1]:g} years"
+    return text
+
+
+def calibration_lines(card: ModelCard) -> list[str]:
+    """How the probabilities a user sees were made: the calibration map and its ECE."""
+    c = card.calibration
+    if not c:
+        return ["probabilities: the network's own (not calibrated)"]
+    method = c.get("method")
+    if method == "platt":
+        how = f"Platt scaling (a {c.get('a', 0):.3f}, b {c.get('b', 0):.3f})"
+    else:
+        how = f"temperature scaling (T {c.get('temperature', 0):.3f})"
+    lines = [f"probabilities: calibrated, {how}"]
+    # The card's held-out figures first; the map's own fit (on the data it was fitted on) else.
+    measured = (card.metrics or {}).get("calibration")
+    fit = c.get("fit") if isinstance(c.get("fit"), dict) else {}
+    for where, source in ((measured, "held out"), (fit, "fitting data")):
+        if isinstance(where, dict) and _num(where.get("ece_before")) and _num(where.get("ece_after")):
+            on = printable(where.get("source") or where.get("split") or source)
+            n = f", n {where['n']:,}" if isinstance(where.get("n"), int) else ""
+            lines.append(f"calibration error (ECE): {where['ece_before']:.3f} -> {where['ece_after']:.3f} "
+                         f"({on}{n})")
+            break
+    return lines
 
 
 def check_name(name: str) -> None:

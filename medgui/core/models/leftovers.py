@@ -6,22 +6,34 @@ to ``<root>/.deleting-HOST-PID-*`` before removing it; a process killed in betwe
 ``clean`` removes the ones not in use: their owner (this host, that pid) no longer runs,
 or, where that cannot be told (another host sharing the folder, Windows, a name from an
 older medgui), nothing in them changed for ``STALE_AFTER_S``.
+
+Training works in ``<tmp>/medgui-train-*`` (the trained model waits there until it is
+saved or discarded); a run that crashed or was killed leaves it behind. ``clean_training``
+removes those at the next start: the ones a live process has claimed (``claim``, a
+``<folder>.owner`` file beside it naming the host and pid) are kept, the others once
+nothing in them changed for ``TRAINING_STALE_AFTER_S``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import shutil
 import socket
+import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 STALE_AFTER_S = 3600  # a leftover whose owner cannot be checked is removed after an hour
 KINDS = ("incoming", "deleting")
 _HOST = hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
 _OWNER = re.compile(r"\.(?:incoming|deleting)-([0-9a-f]{8})-([0-9]{1,10})-")
+TRAINING_PREFIX = "medgui-train-"
+TRAINING_STALE_AFTER_S = 600  # an unclaimed training folder untouched this long is left over
+_CLAIM = re.compile(r"([0-9a-f]{8})-([0-9]{1,10})")
 
 
 def prefix(kind: str) -> str:
@@ -83,3 +95,54 @@ def _newest_change(path: Path, most: int = 2000) -> float:
     except OSError:
         return time.time()  # vanishing or unreadable: treat as in use now
     return newest
+
+
+# -- training working folders --------------------------------------------------------------
+def _claim_file(folder: Path) -> Path:
+    return folder.with_name(folder.name + ".owner")
+
+
+def claim(folder: Path) -> None:
+    """Mark the training folder ``folder`` as held by this process (its model awaits saving)."""
+    with contextlib.suppress(OSError):  # unclaimed, it is still kept for TRAINING_STALE_AFTER_S
+        _claim_file(Path(folder)).write_text(f"{_HOST}-{os.getpid()}", encoding="utf-8")
+
+
+def _claimed(folder: Path) -> bool | None:
+    """True: a live process here holds it; False: its holder is gone; None: cannot tell."""
+    try:
+        owner = _CLAIM.fullmatch(_claim_file(folder).read_text(encoding="utf-8").strip())
+    except (OSError, UnicodeDecodeError):
+        return None
+    if owner is None or owner.group(1) != _HOST:
+        return None
+    return _pid_alive(int(owner.group(2)))
+
+
+def clean_training(root: Path | None = None, keep: Iterable[Path] = (),
+                   stale_after_s: float = TRAINING_STALE_AFTER_S) -> list[Path]:
+    """Remove ``medgui-train-*`` folders under ``root`` (default: the temporary folder) that
+    no run uses any more; ``keep`` are in use by the caller. Returns what was removed."""
+    root = Path(root) if root is not None else Path(tempfile.gettempdir())
+    kept = {Path(k).resolve() for k in keep}
+    removed: list[Path] = []
+    try:
+        entries = [e for e in root.iterdir() if e.name.startswith(TRAINING_PREFIX)]
+    except OSError:
+        return removed
+    for entry in entries:
+        if entry.name.endswith(".owner"):
+            if not entry.with_name(entry.name[: -len(".owner")]).exists():
+                with contextlib.suppress(OSError):
+                    entry.unlink()  # its folder is gone (saved or discarded)
+            continue
+        if not entry.is_dir() or entry.is_symlink() or entry.resolve() in kept:
+            continue
+        held = _claimed(entry)
+        if held or (held is None and time.time() - _newest_change(entry) < stale_after_s):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            _claim_file(entry).unlink(missing_ok=True)
+        removed.append(entry)
+    return removed

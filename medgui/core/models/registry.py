@@ -208,10 +208,15 @@ class Registry:
                 return self.get(ref)
             except ModelLoadError:
                 pass  # deleted or broken since; fall back to the default
-        candidates = [c for c in self.list(task) if c.builtin] or self.list(task)
+        # Without a choice: a shipped model, else the newest trained one that passed the
+        # chance check; a model warned as no better than chance is only used when activated.
+        candidates = ([c for c in self.list(task) if c.builtin]
+                      or [c for c in self.list(task) if not (c.metrics or {}).get("warnings")])
         if not candidates:
+            warned = (" (the ones installed were warned as no better than chance: activate one "
+                      "explicitly to use it anyway)") if self.list(task) else ""
             raise ModelLoadError(
-                f"no {task} model is installed; train one with the training wizard or "
+                f"no {task} model is installed{warned}; train one with the training wizard or "
                 "`medgui train`, or reinstall medgui to restore the default models"
             )
         return max(candidates, key=lambda c: (c.created, c.version))

@@ -16,7 +16,14 @@ import unicodedata
 from typing import Any
 
 CARD_FILE = "card.json"
-CARD_SCHEMA = 1
+CARD_SCHEMA = 2
+"""The newest card format this medgui reads. 2 added ``calibration``: a card that carries a
+calibration map is written as schema 2, because its ``threshold`` is on the calibrated
+probability and a medgui that ignored the map would apply it to raw ones. Other cards are
+still written as schema 1 (``schema_needed``)."""
+CALIBRATION_METHODS = ("temperature", "platt")  # core.training.calibration.METHODS
+NORMALISATIONS = ("none", "clahe")  # core.imaging.preprocess.NORMALISATIONS
+MAX_POPULATION_CHARS = 1000
 TASKS = ("image", "text")
 MAX_CARD_BYTES = 1 << 20  # a card is a few kB; more is not a card
 MAX_NAME_CHARS = 100
@@ -156,6 +163,8 @@ def card_problems(data: Any) -> list[str]:
     files = data.get("files")
     if "files" in data:
         problems += _files_problems(files)
+    problems += _calibration_problems(data.get("calibration"), classes)
+    problems += _population_problems(data.get("population"))
     model_file = data.get("model_file", "model.keras")
     if why := path_problem(model_file):
         problems.append(f"'model_file' ({shown(model_file)}) must be a relative name inside the model's "
@@ -170,12 +179,75 @@ def card_problems(data: Any) -> list[str]:
         bad("schema", f"must be a whole number from 1 to {CARD_SCHEMA}")
     elif schema > CARD_SCHEMA:
         problems.append(f"was written by a newer medgui (card schema {schema}); update medgui to use it")
+    elif schema < schema_needed(data):
+        problems.append(f"carries a 'calibration' map, which needs card schema {schema_needed(data)}, "
+                        f"but says schema {schema}")
+    return problems
+
+
+def schema_needed(data: dict[str, Any]) -> int:
+    """The oldest card schema that can hold ``data`` (2 with a calibration map, else 1)."""
+    return 2 if data.get("calibration") is not None else 1
+
+
+def _finite(value: Any) -> bool:
+    return _is_number(value) and math.isfinite(value)
+
+
+def _calibration_problems(calib: Any, classes: Any) -> list[str]:
+    """A calibration map as ``core.training.calibration.apply_calibration`` reads it."""
+    if calib is None:
+        return []
+    if not isinstance(calib, dict):
+        return [f"'calibration' must be an object or null, not {shown(calib)}"]
+    method = calib.get("method")
+    if method not in CALIBRATION_METHODS:
+        return [f"'calibration.method' must be one of {', '.join(CALIBRATION_METHODS)}, not {shown(method)}"]
+    problems = []
+    if method == "temperature":
+        t: Any = calib.get("temperature")
+        if not _finite(t) or t <= 0:
+            problems.append(f"'calibration.temperature' must be a number > 0, not {shown(t)}")
+    else:
+        for key in ("a", "b"):
+            if not _finite(calib.get(key)):
+                problems.append(f"'calibration.{key}' must be a finite number, not {shown(calib.get(key))}")
+        pos = calib.get("positive_index", 1)
+        if pos not in (0, 1) or isinstance(pos, bool):
+            problems.append(f"'calibration.positive_index' must be 0 or 1, not {shown(pos)}")
+        if isinstance(classes, list) and len(classes) != 2:
+            problems.append("'calibration' is a Platt map, which applies to two classes only")
+    if "fit" in calib and not isinstance(calib["fit"], dict):
+        problems.append(f"'calibration.fit' must be an object, not {shown(calib['fit'])}")
+    return problems
+
+
+def _population_problems(population: Any) -> list[str]:
+    """Who the model was trained on: ``{"description": text, "age_years": [lo, hi]}``, both optional."""
+    if population is None:
+        return []
+    if not isinstance(population, dict):
+        return [f"'population' must be an object or null, not {shown(population)}"]
+    problems = []
+    text = population.get("description")
+    if text is not None and (not isinstance(text, str) or len(text) > MAX_POPULATION_CHARS):
+        problems.append(f"'population.description' must be text of at most {MAX_POPULATION_CHARS} "
+                        f"characters, not {shown(text)}")
+    ages = population.get("age_years")
+    if ages is not None and (not isinstance(ages, list) or len(ages) != 2 or not all(_finite(a) for a in ages)
+                             or not 0 <= ages[0] <= ages[1] <= 150):
+        problems.append(f"'population.age_years' must be two numbers [lo, hi] with 0 <= lo <= hi <= 150, "
+                        f"not {shown(ages)}")
     return problems
 
 
 def _preprocessing_problems(pre: dict[str, Any]) -> list[str]:
     """The settings readers turn into numbers: whole sizes, and reliability rules."""
     problems = []
+    normalise = pre.get("normalise", "none")
+    if normalise not in NORMALISATIONS:
+        problems.append(f"'preprocessing.normalise' must be one of {', '.join(NORMALISATIONS)}, "
+                        f"not {shown(normalise)}")
     for key in ("size", "channels", "seq_len", "vocab_size", "max_tokens"):
         value = pre.get(key)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):

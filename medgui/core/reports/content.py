@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from medgui.core.audit.readings import applicability, file_sha256, text_sha256, workstation_identity
-from medgui.core.models.card import ModelCard, data_summary, metrics_heading, printable
+from medgui.core.models.card import (
+    ModelCard,
+    data_summary,
+    metrics_heading,
+    population_text,
+    printable,
+)
 
 if TYPE_CHECKING:
     from medgui.core.audit.trail import Entry
@@ -64,6 +70,7 @@ class ReportContent:
     input_sha256: str
     input_description: str
     reason: str = ""
+    calibrated: bool = False  # the probabilities went through the card's calibration map
     withheld: str = ""  # the model's label when the reading was withheld (does not apply)
     image_png: bytes | None = None
     overlay_png: bytes | None = None
@@ -79,7 +86,10 @@ class ReportContent:
 
 
 def card_brief(card: ModelCard | None) -> tuple[str, str]:
-    """Two lines on a model: who it was trained on, and how well it did where."""
+    """Two lines on a model: who it was trained on, and how well it did where.
+
+    The population is the card's ``population`` when it states one, else the first
+    clause of its notes."""
     if card is None:
         return ("Population: not recorded (the model's card was not found).",
                 "Validation: not recorded.")
@@ -88,6 +98,7 @@ def card_brief(card: ModelCard | None) -> tuple[str, str]:
                                                           if k != "sha256"}))
     # The notes' first clause ("Pediatric chest radiographs (Kermany et al. 2018)").
     note = re.split(r"(?<!\bal)(?<!e\.g)(?<!i\.e)\.\s+|;\s+", printable(card.notes))[0].rstrip(".") if card.notes else ""
+    note = population_text(card) or note
     line1 = "Population: " + "; ".join(p for p in (note, f"trained on {population}" if population else "") if p)
     if line1 == "Population: ":
         line1 += "not recorded on the model's card."
@@ -136,6 +147,7 @@ def _common(result: dict[str, Any], card: ModelCard | None, entry: Entry | None,
         model_lines=card_brief(card), model_sha256=model_sha,
         audit_ref=f"audit entry #{entry.seq}, hash {entry.hash[:16]}…" if entry else "",
         reason=str(result.get("reason") or ""),
+        calibrated=bool(result.get("calibrated", False)),
         withheld=str(result.get("model_label") or "") if result.get("label") is None else "",
     )
 

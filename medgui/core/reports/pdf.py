@@ -124,6 +124,9 @@ def render(content: ReportContent) -> bytes:
                                ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.grey),
                                ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]))
     flow.append(table)
+    flow.append(Paragraph("Calibrated probabilities: adjusted by the model's calibration map to match how "
+                          "often the class was present in its validation data." if content.calibrated else
+                          "Probabilities as the model gives them (not calibrated).", small))
     if content.threshold is not None:
         who = f" for {_e(content.positive_class)}" if content.positive_class else ""
         flow.append(Paragraph(f"Decision threshold: {100 * float(content.threshold):.1f} %{who} "

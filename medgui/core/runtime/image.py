@@ -17,10 +17,16 @@ second output, so a heatmap costs nothing beyond the reading.
 
 A result is plain data (picklable, JSON-able once ``heatmap`` is dropped)::
 
-    {"path", "label", "probabilities": {class: p}, "threshold", "positive_class",
-     "model": "name@version", "model_name", "model_version", "runtime",
+    {"path", "label", "probabilities": {class: p}, "calibrated": bool, "population": {...}, "threshold",
+     "positive_class", "model": "name@version", "model_name", "model_version", "runtime",
      "heatmap": float32 (h, w) in [0, 1] or None, "warnings": [str],
      "timing_ms": {"load", "preprocess", "model", "explain", "total"}}
+
+When the card carries a calibration map, ``probabilities`` are the calibrated ones
+(``calibrated`` true) and the card's threshold applies to them; ``classify`` itself
+gives the network's own. The model input is made with the card's
+``preprocessing.normalise``. A DICOM whose patient is outside the card's population
+(``population.age_years``) gets a warning; the reading stands (``core.imaging.population``).
 """
 
 from __future__ import annotations
@@ -37,9 +43,11 @@ import numpy as np
 from medgui.core.errors import Cancelled, MedguiError, ModelLoadError
 from medgui.core.gate.runtime import apply_verdict, check_image, load_image_gate
 from medgui.core.imaging.loader import XRayImage, applicability_warnings
+from medgui.core.imaging.population import population_warning
 from medgui.core.imaging.preprocess import model_input, read_for_model
 from medgui.core.models.card import ModelCard
 from medgui.core.runtime.session import ExportedModel, cached
+from medgui.core.training.calibration import apply_calibration
 
 CancelledFn = Callable[[], bool]
 
@@ -69,9 +77,22 @@ class BaseImageClassifier:
         """Whether :meth:`heatmap` works in this process as it is."""
         return True
 
+    @property
+    def normalise(self) -> str:
+        """The intensity standardisation the model was trained with (``preprocess.NORMALISATIONS``)."""
+        return str((self.card.preprocessing or {}).get("normalise", "none"))
+
     def classify(self, x_batch: np.ndarray) -> np.ndarray:
-        """Class probabilities ``(N, n_classes)`` for preprocessed inputs ``(N, H, W, 1)``."""
+        """The network's class probabilities ``(N, n_classes)`` for preprocessed inputs
+        ``(N, H, W, 1)``, before calibration (see :meth:`probabilities`)."""
         raise NotImplementedError
+
+    def probabilities(self, x_batch: np.ndarray) -> np.ndarray:
+        """What a reading shows: :meth:`classify` through the card's calibration map, if any."""
+        probs = self.classify(x_batch)
+        if not self.card.calibration:
+            return probs
+        return apply_calibration(probs, self.card.calibration).astype(np.float32)
 
     def heatmap(self, x: np.ndarray, class_name: str) -> np.ndarray:
         """(H, W) float32 in [0, 1]: where the evidence for ``class_name`` lies in ``x``."""
@@ -85,7 +106,9 @@ class BaseImageClassifier:
             self.heatmap(x[0], self.classes[0])
 
     def label_for(self, probs: np.ndarray) -> str:
-        """The reading: the threshold on P(positive) for two classes, else the argmax."""
+        """The reading: the threshold on P(positive) for two classes, else the argmax.
+
+        ``probs`` are a reading's (:meth:`probabilities`): calibrated when the card is."""
         classes = self.classes
         pos = self.card.positive_class
         if len(classes) == 2 and pos in classes and self.card.threshold is not None:
@@ -103,6 +126,9 @@ class BaseImageClassifier:
             "path": path,
             "label": self.label_for(probs),
             "probabilities": {c: float(p) for c, p in zip(self.classes, probs, strict=True)},
+            "calibrated": bool(self.card.calibration),
+            # Who the model was trained on (the card's population), shown with every reading.
+            "population": dict(self.card.population or {}),
             "threshold": self.card.threshold,
             "positive_class": self.card.positive_class,
             "model": self.card.ref,
@@ -116,6 +142,23 @@ class BaseImageClassifier:
         }
         return apply_verdict(result, verdict)
 
+    def gate_input(self, source: Any, x: np.ndarray) -> np.ndarray:
+        """What the applicability gate describes: the plain model input (pixels / 255).
+
+        The gate asks "does this picture look like the training pictures?", whatever
+        intensity standardisation the network reads (``preprocessing.normalise``), and
+        ``core.ml.gate_fit`` fits it on plain inputs; a CLAHE input would look like a
+        document to it."""
+        if self.normalise == "none" or self.gate is None:
+            return x
+        return model_input(source, self.input_size)
+
+    def reading_warnings(self, source: Any, header: list[str]) -> list[str]:
+        """The header's warnings, plus the population warning (which leaves the reading
+        standing: it goes after the gate, which withholds readings with header warnings)."""
+        age = population_warning(source, self.card.population) if isinstance(source, XRayImage) else None
+        return [*header, age] if age else header
+
     def classify_image(
         self, image: XRayImage | np.ndarray, path: str | None = None, heatmap: bool = False,
         x: np.ndarray | None = None,
@@ -126,9 +169,9 @@ class BaseImageClassifier:
         """
         t0 = time.perf_counter()
         if x is None:
-            x = model_input(image, self.input_size)
+            x = model_input(image, self.input_size, self.normalise)
         t1 = time.perf_counter()
-        probs = self.classify(x)[0]
+        probs = self.probabilities(x)[0]
         t2 = time.perf_counter()
         cam = None
         label = self.label_for(probs)
@@ -145,9 +188,9 @@ class BaseImageClassifier:
             "total": (t3 - t0) * 1e3,
         }
         warnings = applicability_warnings(image) if isinstance(image, XRayImage) else []
-        verdict = check_image(self.gate, image, x, warnings)
+        verdict = check_image(self.gate, image, self.gate_input(image, x), warnings)
         timing["gate"] = (time.perf_counter() - t3) * 1e3
-        return self.make_result(path, probs, cam, timing, warnings, verdict)
+        return self.make_result(path, probs, cam, timing, self.reading_warnings(image, warnings), verdict)
 
     def classify_paths(
         self, paths: Sequence[str | Path], batch_size: int = 32, workers: int = 2,
@@ -162,9 +205,10 @@ class BaseImageClassifier:
         """
         def load(p: str | Path) -> tuple[np.ndarray, list[str], Any] | MedguiError:
             try:
-                x, source = read_for_model(p, self.input_size)
+                x, source = read_for_model(p, self.input_size, normalise=self.normalise)
                 warnings = applicability_warnings(source) if isinstance(source, XRayImage) else []
-                return x, warnings, check_image(self.gate, source, x, warnings)
+                verdict = check_image(self.gate, source, self.gate_input(source, x), warnings)
+                return x, self.reading_warnings(source, warnings), verdict
             except MedguiError as exc:
                 return exc
             except Exception as exc:  # noqa: BLE001 - one bad file must not stop a batch
@@ -182,7 +226,7 @@ class BaseImageClassifier:
                 inputs = {i: x for i, x in enumerate(loaded) if isinstance(x, tuple)}
                 by_index: dict[int, np.ndarray] = {}
                 if inputs:
-                    probs = self.classify(np.stack([x for x, _, _ in inputs.values()]))
+                    probs = self.probabilities(np.stack([x for x, _, _ in inputs.values()]))
                     by_index = dict(zip(inputs, probs, strict=True))
                 for i, p in enumerate(chunk):
                     if i in by_index:

@@ -14,7 +14,9 @@ export from the model's own layer and hashed in the card like it:
 Inputs are text already prepared by ``medgui.core.text.tokens`` (``normalize_for_model``),
 as the Keras model expects them. ``ExportedTextModel.predict`` takes what
 ``medgui.core.ml.text.classify.TextClassifier.predict`` takes (id rows, or strings for
-an n-gram model) and gives the same probabilities to within 1e-6.
+an n-gram model) and gives the same probabilities to within 1e-6: the network's own.
+A card's calibration map is applied to them by ``TextClassifier.classify``, the one
+reading path of both runtimes (its gate reads the network's own probabilities).
 """
 
 from __future__ import annotations

@@ -25,6 +25,11 @@ MULTI_LABEL = tuple(multilabel.RULES)
 # Text: the n-gram model won repeated grouped cross-validation on MTSamples against the
 # RNNs (resources/models/specialty-text/MODEL_CARD.md).
 DEFAULT_ARCHITECTURE = {"image": "compact_cnn", "text": "ngram_tfidf"}
+# Image models start from the shipped chest X-ray model's convolutional features ("xray", the
+# registry's active model of DEFAULT_START_MODEL) or from random weights ("scratch").
+START_FROM = ("xray", "scratch")
+DEFAULT_START_MODEL = "pneumonia-cnn"
+NORMALISE = ("clahe", "none")  # core.imaging.preprocess.NORMALISATIONS
 THRESHOLD_RULE = ("Youden's J optimum on the validation split, lowered if needed to keep "
                   "sensitivity >= {min_sensitivity:g}")
 
@@ -63,6 +68,10 @@ class TrainingConfig:
     restore_best: bool = True
     kfold: int = 0
     image_size: int = 224
+    # Images: the starting weights ("xray": the shipped X-ray model's features, fine-tuned;
+    # "scratch": random) and the intensity standardisation (``preprocess.NORMALISATIONS``).
+    start_from: str = "xray"
+    normalise: str = "clahe"
     vocab_size: int = 10000
     seq_len: int = 100
     strategy: str = "default"  # "default" | "mirrored" | "multiworker"
@@ -112,6 +121,10 @@ class TrainingConfig:
             problems.append("weight decay must not be negative")
         if not 0 <= self.min_sensitivity <= 1:
             problems.append("minimum sensitivity must be in [0, 1]")
+        if self.start_from not in START_FROM:
+            problems.append(f"start from must be one of {START_FROM}")
+        if self.normalise not in NORMALISE:
+            problems.append(f"normalise must be one of {NORMALISE}")
         if self.image_size < 16:
             problems.append("image size must be at least 16 pixels")
         if self.name:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from medgui.core.errors import Cancelled, DatasetError, ImageLoadError
-from medgui.core.training import multilabel
+from medgui.core.training import grouping, multilabel
 
 ProgressFn = Callable[[dict[str, Any]], None]
 CancelledFn = Callable[[], bool]
@@ -74,6 +74,7 @@ class DatasetScan:
     too_small: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     multi_label: str = multilabel.DEFAULT  # what became of the texts with several labels
+    grouping: str = ""  # how items were grouped into patients, in words ("" = one per file)
 
     @property
     def labels(self) -> list[str]:
@@ -91,12 +92,9 @@ class DatasetScan:
             raise DatasetError(f"cannot exclude {sorted(unknown)}: the data has no such class; "
                                f"its classes are {self.classes}")
         classes = [c for c in self.classes if c not in drop]
-        return DatasetScan(
-            self.task, self.source, classes, {c: self.counts[c] for c in classes},
-            tuple(i for i in self.items if i.label not in drop), self.unreadable,
-            self.duplicates, self.cross_class_duplicates,
-            tuple(c for c in self.too_small if c not in drop), self.warnings, self.multi_label,
-        )
+        return replace(self, classes=classes, counts={c: self.counts[c] for c in classes},
+                       items=tuple(i for i in self.items if i.label not in drop),
+                       too_small=tuple(c for c in self.too_small if c not in drop))
 
     def check_trainable(self) -> None:
         """Raise ``DatasetError`` unless the data can be split and trained on."""
@@ -123,6 +121,8 @@ class DatasetScan:
                          f"classes {multilabel.DONE[self.multi_label]}")
         if self.too_small:
             lines.append(f"too small to split: {', '.join(self.too_small)}")
+        if self.grouping:
+            lines.append(f"grouped {self.grouping}")
         lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
@@ -245,9 +245,13 @@ def scan_folder(path: str | Path, task: str, progress: ProgressFn | None = None,
             unreadable.append((str(file), reason))
         else:
             usable.append(DatasetItem(file, label, text, group_of(file.name, group_pattern), digest))
+    how = f"by patient (file-name pattern '{group_pattern}')" if group_pattern else ""
+    if not group_pattern and task == "image":
+        usable, how = _group_by_patient_id(usable)
     all_classes = sorted({label for label, _ in files})
     scan = _finish(task, root, all_classes, usable, unreadable, key=lambda i: str(i.path),
                    multi_label=multi_label)
+    scan = replace(scan, grouping=how)
     if group_pattern and scan.items:
         matched = sum(1 for i in scan.items if re.search(group_pattern, i.name))
         if matched < len(scan.items):
@@ -258,9 +262,18 @@ def scan_folder(path: str | Path, task: str, progress: ProgressFn | None = None,
 
 
 def _with_warnings(scan: DatasetScan, extra: tuple[str, ...]) -> DatasetScan:
-    return DatasetScan(scan.task, scan.source, scan.classes, scan.counts, scan.items,
-                       scan.unreadable, scan.duplicates, scan.cross_class_duplicates,
-                       scan.too_small, scan.warnings + extra, scan.multi_label)
+    return replace(scan, warnings=scan.warnings + extra)
+
+
+def _group_by_patient_id(usable: list[DatasetItem]) -> tuple[list[DatasetItem], str]:
+    """DICOM items grouped by their PatientID (the automatic choice without a pattern)."""
+    ids = grouping.patient_ids([i.path for i in usable if i.path is not None])
+    if not ids:
+        return usable, ""
+    # Prefixed: a PatientID never collides with the stem of a file grouped on its own.
+    out = [replace(i, group=f"PatientID {ids[i.path]}") if i.path in ids else i for i in usable]
+    how = f"by DICOM PatientID ({len(set(ids.values())):,} patients in {len(ids):,} DICOM files)"
+    return out, how
 
 
 def _natural(text: str) -> list[Any]:

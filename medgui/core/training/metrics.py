@@ -13,6 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from medgui.core.training.calibration import reliability_curve
+from medgui.core.training.chance import chance_check
+
 CI_LEVEL = 0.95
 
 
@@ -97,7 +100,11 @@ def evaluate_probabilities(
     ``confusion_matrix`` (rows = true class), ``auc`` and ``auc_ci`` (macro one-vs-rest
     for more than two classes, None when a class is absent); for two classes also
     ``positive_class``, ``roc`` (``fpr``, ``tpr``, ``thresholds``), ``threshold``,
-    ``sensitivity`` and ``specificity``.
+    ``sensitivity`` and ``specificity``. Every evaluation also carries the chance check
+    (``core.training.chance``): ``warnings`` (empty when the model is better than chance),
+    ``notes`` (classes too few to evaluate), ``majority_baseline`` (``majority_class``,
+    ``majority_macro_f1``, ``majority_accuracy``), and the calibration: ``reliability``
+    (``calibration.reliability_curve``) and ``ece``.
     """
     classes = list(classes)
     k = len(classes)
@@ -143,6 +150,13 @@ def evaluate_probabilities(
         out["threshold"] = float(threshold)
         out["sensitivity"] = float(tp / (tp + fn)) if tp + fn else None
         out["specificity"] = float(tn / (tn + fp)) if tn + fp else None
+    warnings, notes, baseline = chance_check(y, p, pred, classes, out)
+    out.update({"warnings": warnings, "notes": notes, "majority_baseline": baseline})
+    if len(y):
+        out["reliability"] = reliability_curve(y, p)
+        out["ece"] = out["reliability"]["ece"]
+    else:
+        out["reliability"], out["ece"] = None, None
     return out
 
 

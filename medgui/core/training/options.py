@@ -33,6 +33,18 @@ IMBALANCE_CHOICES: dict[str, str] = {
     "none": "None",
 }
 
+# Images: the starting weights and the intensity standardisation (``TrainingConfig``).
+START_FROM_CHOICES: dict[str, str] = {
+    "xray": "The shipped chest X-ray model (recommended): fine-tunes its features, best on small data",
+    "scratch": "Scratch: random weights; needs thousands of images",
+}
+NORMALISE_CHOICES: dict[str, str] = {
+    "clahe": "CLAHE (default): evens out contrast between machines and exposures",
+    "none": "None: the pixel values as stored",
+}
+# Text architectures fitted by a solver: the sequence settings and dropout do not apply.
+LINEAR_TEXT = ("ngram_tfidf",)
+
 AUGMENTATION_NOTE = (
     "Small rotations (±5°), shifts and zoom (±5 %) and contrast changes, applied to the "
     "training split only. Safe for chest X-rays."

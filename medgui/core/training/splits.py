@@ -103,3 +103,35 @@ def oversample(indices: Sequence[int], labels: Sequence[str | int] | np.ndarray,
         if extra:
             out += [members[k] for k in rng.integers(0, len(members), size=extra)]
     return [out[k] for k in rng.permutation(len(out))]
+
+
+KFOLD_BELOW = 300
+"""Below this many examples a single split is too noisy to judge a model: suggest k-fold."""
+FEW_IN_TEST = 10
+FEW_OVERALL = 20
+TYPICAL_ACCURACY = 0.85
+
+
+def small_data_advice(counts: dict[str, int], test_fraction: float, kfold: int = 0) -> list[str]:
+    """Plain-language advice for a small data set: k-fold, how wide the intervals will be,
+    and which classes are too few to evaluate (``< FEW_IN_TEST`` expected in the test split,
+    or ``< FEW_OVERALL`` in all)."""
+    n = sum(counts.values())
+    out: list[str] = []
+    if not n:
+        return out
+    if n < KFOLD_BELOW and not kfold:
+        out.append(f"With {n} examples a single train/test split is noisy: turn on k-fold "
+                   "cross-validation (e.g. 5 folds) to see how much the figures vary.")
+    n_test = max(1, round(n * test_fraction))
+    p = TYPICAL_ACCURACY
+    half = 1.96 * (p * (1 - p) / n_test) ** 0.5
+    out.append(f"The test split will hold about {n_test} examples: an accuracy of {p:.0%} measured "
+               f"on it is only known to within about ±{100 * half:.0f} percentage points "
+               f"(95 % confidence interval, {100 * (p - half):.0f}–{min(100.0, 100 * (p + half)):.0f} %).")
+    few = [f"{c} ({k} in all, about {round(k * test_fraction)} in the test split)"
+           for c, k in counts.items() if k < FEW_OVERALL or round(k * test_fraction) < FEW_IN_TEST]
+    if few:
+        out.append(f"Too few to evaluate: {'; '.join(few)}. Their precision and recall will rest on "
+                   "a handful of cases; add examples if you can.")
+    return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,10 +25,15 @@ from PySide6.QtWidgets import (
 )
 
 from medgui.ui.errors import handle_error, show_inline
+from medgui.ui.i18n import format_datetime
 from medgui.ui.style import ERROR_STYLE, MUTED_STYLE
 from medgui.workers.jobs import JobError, ThreadRunner
 
-COLUMNS = ("#", "Time", "Kind", "Input", "Model", "Result", "User")
+COLUMNS = ("#", QT_TRANSLATE_NOOP("HistoryView", "Time"), QT_TRANSLATE_NOOP("HistoryView", "Kind"),
+           QT_TRANSLATE_NOOP("HistoryView", "Input"), QT_TRANSLATE_NOOP("HistoryView", "Model"),
+           QT_TRANSLATE_NOOP("HistoryView", "Result"), QT_TRANSLATE_NOOP("HistoryView", "User"))
+KINDS = {"reading": QT_TRANSLATE_NOOP("HistoryView", "reading"),
+         "feedback": QT_TRANSLATE_NOOP("HistoryView", "feedback")}
 
 
 def _load(kind: str | None) -> dict[str, Any]:
@@ -44,7 +49,7 @@ def _load(kind: str | None) -> dict[str, Any]:
         if kind and e.kind != kind:
             continue
         s = summary(e)
-        when = datetime.fromisoformat(e.created).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        when = datetime.fromisoformat(e.created)  # shown in the locale's format by the view
         rows.append((str(e.seq), when, e.kind, *(printable(s[k]) for k in ("input", "model", "result", "user")),
                      e.hash))
     return {"rows": rows, "ok": outcome.ok, "message": outcome.message()}
@@ -66,7 +71,7 @@ class HistoryView(QWidget):
         self.runner = runner
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("auditTable")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
@@ -75,16 +80,17 @@ class HistoryView(QWidget):
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.kind_combo = QComboBox()
         self.kind_combo.setObjectName("auditKind")
-        for text, data in (("All entries", None), ("Readings", "reading"), ("Feedback", "feedback")):
+        for text, data in ((self.tr("All entries"), None), (self.tr("Readings"), "reading"),
+                           (self.tr("Feedback"), "feedback")):
             self.kind_combo.addItem(text, data)
         self.kind_combo.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
         self.status = QLabel("")
         self.status.setObjectName("auditStatus")
         self.status.setWordWrap(True)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Show:"))
+        top.addWidget(QLabel(self.tr("Show:")))
         top.addWidget(self.kind_combo)
         top.addStretch(1)
         top.addWidget(self.refresh_button)
@@ -92,15 +98,15 @@ class HistoryView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
-        note = QLabel("Read-only: entries are never changed or removed. Each holds the hash of "
-                      "the one before, so an edited entry breaks the chain.")
+        note = QLabel(self.tr("Read-only: entries are never changed or removed. Each holds the hash "
+                              "of the one before, so an edited entry breaks the chain."))
         note.setWordWrap(True)
         note.setStyleSheet(MUTED_STYLE)
         layout.addWidget(note)
 
     def refresh(self) -> None:
         kind = self.kind_combo.currentData()
-        show_inline(self.status, "Reading the audit trail…", MUTED_STYLE)
+        show_inline(self.status, self.tr("Reading the audit trail…"), MUTED_STYLE)
         job = self.runner.submit(lambda _p, _c: _load(kind), kind="audit")
         job.sig_result.connect(self._show)
         job.sig_errored.connect(self._failed)
@@ -110,8 +116,12 @@ class HistoryView(QWidget):
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
             for c, value in enumerate(row[: len(COLUMNS)]):
+                if c == 1:
+                    value = format_datetime(value, seconds=True)
+                elif c == 2:
+                    value = QCoreApplication.translate("HistoryView", KINDS.get(value, value))
                 item = QTableWidgetItem(value)
-                item.setToolTip(f"entry hash {row[-1]}")
+                item.setToolTip(self.tr("entry hash {0}").format(row[-1]))
                 if c == 0:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, c, item)
@@ -119,7 +129,7 @@ class HistoryView(QWidget):
         self.sig_loaded.emit(bool(data["ok"]))
 
     def _failed(self, error: JobError) -> None:
-        handle_error(self, "The audit trail could not be read", error,
+        handle_error(self, self.tr("The audit trail could not be read"), error,
                      lambda message: show_inline(self.status, message))
 
     def cell(self, row: int, column: int) -> str:
@@ -132,7 +142,7 @@ class HistoryDialog(QDialog):
 
     def __init__(self, runner: ThreadRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Audit history")
+        self.setWindowTitle(self.tr("Audit history"))
         self.setObjectName("historyDialog")
         self.view = HistoryView(runner, self)
         layout = QVBoxLayout(self)

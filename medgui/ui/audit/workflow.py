@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
@@ -20,8 +20,9 @@ from medgui.ui.errors import handle_error
 from medgui.ui.feedback import ReadingActions
 from medgui.workers.jobs import Job, JobError
 
-FEEDBACK_HINT = ("Open images/ in the training wizard as an image dataset (one folder per "
-                 "label), and texts.csv as a text table (text column 'text', label column 'label').")
+FEEDBACK_HINT = QT_TRANSLATE_NOOP(
+    "WorkflowActions", "Open images/ in the training wizard as an image dataset (one folder per "
+    "label), and texts.csv as a text table (text column 'text', label column 'label').")
 
 
 class WorkflowActions(QObject):
@@ -38,17 +39,17 @@ class WorkflowActions(QObject):
     def __init__(self, window: Any, file_menu: QMenu, models_menu: QMenu) -> None:
         super().__init__(window)
         self.window = window
-        self.report_action = self._action("Export &report…", self.export_report, "exportReportAction")
-        self.deid_action = self._action("Export &de-identified copy…", self.export_deidentified,
+        self.report_action = self._action(self.tr("Export &report…"), self.export_report, "exportReportAction")
+        self.deid_action = self._action(self.tr("Export &de-identified copy…"), self.export_deidentified,
                                         "exportDeidentified")
-        self.deid_action.setToolTip("The open DICOM (PS3.15 Basic Profile) or, from the Records "
-                                    "tab, all records with patient references replaced")
-        self.history_action = self._action("Audit &history…", self.show_history, "auditHistory")
+        self.deid_action.setToolTip(self.tr("The open DICOM (PS3.15 Basic Profile) or, from the "
+                                            "Records tab, all records with patient references replaced"))
+        self.history_action = self._action(self.tr("Audit &history…"), self.show_history, "auditHistory")
         quit_action = getattr(window, "quit_action", None)
         for action in (self.report_action, self.deid_action, self.history_action):
             file_menu.insertAction(quit_action, action)
         file_menu.insertSeparator(quit_action)
-        self.feedback_action = self._action("Export &feedback as dataset…", self.export_feedback,
+        self.feedback_action = self._action(self.tr("Export &feedback as dataset…"), self.export_feedback,
                                             "exportFeedback")
         models_menu.addSeparator()
         models_menu.addAction(self.feedback_action)
@@ -90,8 +91,9 @@ class WorkflowActions(QObject):
     def export_report(self) -> Any:
         actions = self.reading_actions()
         if actions.result is None:
-            what = "a record" if self._records_tab() else "an image"
-            return self._tell("Export report", f"There is no reading to report: classify {what} first.")
+            text = (self.tr("There is no reading to report: classify a record first.") if self._records_tab()
+                    else self.tr("There is no reading to report: classify an image first."))
+            return self._tell(self.tr("Export report"), text)
         return actions.export_report()
 
     def show_history(self) -> QWidget:
@@ -105,7 +107,7 @@ class WorkflowActions(QObject):
         """The records (Records tab) or the open DICOM, de-identified, to ``out`` (asked)."""
         if self._records_tab():
             if out is None:
-                out, _ = QFileDialog.getSaveFileName(self.window, "Export de-identified records",
+                out, _ = QFileDialog.getSaveFileName(self.window, self.tr("Export de-identified records"),
                                                      "records-deidentified.csv", "CSV (*.csv)")
             if not out:
                 return None
@@ -120,14 +122,15 @@ class WorkflowActions(QObject):
                 finally:
                     store.release()  # a pool thread's connection
 
-            return self._run(records, "De-identified export failed",
-                             lambda n: self.sig_done.emit(f"Exported {n} de-identified record(s) to {out}"))
+            return self._run(records, self.tr("De-identified export failed"), lambda n: self.sig_done.emit(
+                self.tr("Exported {0} de-identified record(s) to {1}").format(n, out)))
         image = self.window.image_pane.image
         if image is None or image.format != "DICOM":
-            return self._tell("Export de-identified copy", "Open a DICOM image first (or switch to "
-                              "the Records tab to export the records de-identified).")
+            return self._tell(self.tr("Export de-identified copy"), self.tr(
+                "Open a DICOM image first (or switch to the Records tab to export the records "
+                "de-identified)."))
         if out is None:
-            out, _ = QFileDialog.getSaveFileName(self.window, "Export de-identified DICOM",
+            out, _ = QFileDialog.getSaveFileName(self.window, self.tr("Export de-identified DICOM"),
                                                  "deidentified.dcm", "DICOM (*.dcm)")
         if not out:
             return None
@@ -138,14 +141,15 @@ class WorkflowActions(QObject):
 
             return str(deidentify_path(source, out)[0].output)
 
-        return self._run(dicom, "De-identified export failed",
-                         lambda path: self.sig_done.emit(f"De-identified copy written to {path} "
-                                                         "(PS3.15 Basic Profile, patient characteristics kept)"))
+        return self._run(dicom, self.tr("De-identified export failed"), lambda path: self.sig_done.emit(
+            self.tr("De-identified copy written to {0} (PS3.15 Basic Profile, patient characteristics "
+                    "kept)").format(path)))
 
     def export_feedback(self, folder: str | Path | None = None) -> Any:
         """The clinicians' feedback as a dataset the training wizard opens (asks where)."""
         if folder is None:
-            folder = QFileDialog.getExistingDirectory(self.window, "Export feedback as dataset: choose a folder")
+            folder = QFileDialog.getExistingDirectory(
+                self.window, self.tr("Export feedback as dataset: choose a folder"))
             if not folder:
                 return None
             root = Path(folder)
@@ -160,9 +164,9 @@ class WorkflowActions(QObject):
             return export_dataset(dest)
 
         def done(result: Any) -> None:
-            self.sig_done.emit(f"Feedback dataset: {result.message()}")
+            self.sig_done.emit(self.tr("Feedback dataset: {0}").format(result.message()))
             left = "".join(f"\n• {what}: {why}" for what, why in result.skipped[:10])
-            self._tell("Feedback exported", f"{result.message()}.\n\n{FEEDBACK_HINT}"
-                       + (f"\n\nLeft out:{left}" if left else ""))
+            self._tell(self.tr("Feedback exported"), f"{result.message()}.\n\n{self.tr(FEEDBACK_HINT)}"
+                       + (self.tr("\n\nLeft out:{0}").format(left) if left else ""))
 
-        return self._run(export, "The feedback could not be exported", done)
+        return self._run(export, self.tr("The feedback could not be exported"), done)

@@ -106,7 +106,7 @@ class ImagePane(QWidget):
         self.frame_box, self.frame_spin, self.frame_slider = (
             self.frames, self.frames.spin, self.frames.slider)
 
-        self.file_label = QLabel("No image open")
+        self.file_label = QLabel(self.tr("No image open"))
         self.file_label.setObjectName("fileLabel")
         self.file_label.setWordWrap(True)
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -134,7 +134,7 @@ class ImagePane(QWidget):
         self.prediction.sig_cancel_requested.connect(self.cancel_classification)
         self.prediction.sig_heatmap_toggled.connect(self.view.show_heatmap)
         self.prediction.sig_heatmap_opacity_changed.connect(self.view.set_heatmap_opacity)
-        self.auto_classify = QCheckBox("Classify automatically on open")
+        self.auto_classify = QCheckBox(self.tr("Classify automatically on open"))
         self.auto_classify.setObjectName("autoClassify")
         self.auto_classify.setChecked(True)
         self.reading_actions = ReadingActions(runner, "image")  # audit entry, feedback, report
@@ -156,9 +156,9 @@ class ImagePane(QWidget):
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(4, 4, 4, 4)
-        top_layout.addWidget(_group("Image", self.file_label, self.info_label, self.load_error,
+        top_layout.addWidget(_group(self.tr("Image"), self.file_label, self.info_label, self.load_error,
                                     self.load_busy))
-        self.reading_box = _group("Reading", self.prediction, self.reading_actions, self.auto_classify)
+        self.reading_box = _group(self.tr("Reading"), self.prediction, self.reading_actions, self.auto_classify)
         top_layout.addWidget(self.reading_box)
         top_layout.addStretch(1)
         self.head = QScrollArea()
@@ -172,7 +172,7 @@ class ImagePane(QWidget):
         page = QWidget()
         display_layout = QVBoxLayout(page)
         display_layout.addWidget(self.controls)
-        display_layout.addWidget(QLabel("Measurements"))
+        display_layout.addWidget(QLabel(self.tr("Measurements")))
         self.measurements.setMinimumHeight(3 * self.fontMetrics().height() + 8)
         display_layout.addWidget(self.measurements, 1)
         # On a short window the page scrolls; its controls are never squashed.
@@ -184,9 +184,9 @@ class ImagePane(QWidget):
         self.details = QTabWidget()
         self.details.setObjectName("detailTabs")
         self.details.setDocumentMode(True)
-        self.details.addTab(display, "Display")
-        self.details.addTab(self.tags, "DICOM header")
-        self.details.addTab(self.study, "Study")
+        self.details.addTab(display, self.tr("Display"))
+        self.details.addTab(self.tags, self.tr("DICOM header"))
+        self.details.addTab(self.study, self.tr("Study"))
         self.details.setMinimumHeight(90)
 
         side = QSplitter(Qt.Orientation.Vertical)
@@ -250,7 +250,7 @@ class ImagePane(QWidget):
             return self.open_study(path)
         self._requested = (path, frame)
         self.load_busy.setVisible(True)
-        self.sig_status.emit(f"Opening {Path(path).name}…")
+        self.sig_status.emit(self.tr("Opening {0}…").format(Path(path).name))
         job = self.loads.replace(
             self.runner.submit(lambda progress, cancelled: _load(path, frame), kind="load"))
         job.sig_result.connect(self._on_loaded)
@@ -262,7 +262,7 @@ class ImagePane(QWidget):
         """List the images of a folder or DICOMDIR (on a worker), then open the first."""
         source = Path(os.fspath(path))
         self.load_busy.setVisible(True)
-        self.sig_status.emit(f"Listing images in {source.name}…")
+        self.sig_status.emit(self.tr("Listing images in {0}…").format(source.name))
         job = self.studies.replace(self.runner.submit(
             lambda progress, cancelled: discover(source, progress, cancelled), kind="study"))
         job.sig_result.connect(lambda series, s=source: self._on_study(s, series))
@@ -274,7 +274,7 @@ class ImagePane(QWidget):
         self.study.set_series(source, series)
         self.details.setCurrentWidget(self.study)
         paths = self.study.paths()
-        self.sig_status.emit(f"{len(paths)} image(s) in {source.name}")
+        self.sig_status.emit(self.tr("{0} image(s) in {1}").format(len(paths), source.name))
         if paths:
             self.open_path(paths[0])
 
@@ -305,7 +305,7 @@ class ImagePane(QWidget):
         self.prediction.clear()
         self.reading_actions.clear()
         self.prediction.classify_button.setEnabled(True)
-        self.sig_status.emit(f"Opened {image.path}")
+        self.sig_status.emit(self.tr("Opened {0}").format(image.path))
         if not same_file:
             self.sig_image_opened.emit(str(image.path))
         if self.auto_classify.isChecked() and not self.frames.playing:
@@ -319,14 +319,14 @@ class ImagePane(QWidget):
 
     def _on_load_error(self, path: str, error: JobError) -> None:
         self.last_error = error
-        self.sig_status.emit(f"Could not open {Path(path).name}")
+        self.sig_status.emit(self.tr("Could not open {0}").format(Path(path).name))
 
         def inline(message: str) -> None:
-            show_inline(self.load_error, f"Could not open {Path(path).name}: {message}")
+            show_inline(self.load_error, self.tr("Could not open {0}: {1}").format(Path(path).name, message))
             self.load_error.setVisible(True)
             self._schedule_fit()
 
-        handle_error(self, "Could not open image", error, inline)
+        handle_error(self, self.tr("Could not open image"), error, inline)
 
     def _on_load_finished(self) -> None:
         self.load_busy.setVisible(self.loads.busy or self.studies.busy)
@@ -349,8 +349,10 @@ class ImagePane(QWidget):
         job = self.readings.replace(self.ml.submit("classify_image", payload))
         self.prediction.clear()
         self.reading_actions.clear()
-        waiting = "" if self._engine_ready else " (starting the analysis engine, first use takes a few seconds)"
-        self.prediction.set_busy(True, f"Classifying {image.path.name}…{waiting}")
+        self.prediction.set_busy(True, (
+            self.tr("Classifying {0}…") if self._engine_ready else
+            self.tr("Classifying {0}… (starting the analysis engine, first use takes a few seconds)")
+        ).format(image.path.name))
         job.sig_result.connect(lambda r, im=image: self._on_prediction(im, r))
         job.sig_errored.connect(self._on_classify_error)
         job.sig_cancelled.connect(lambda j=job, im=image: self._on_classify_cancelled(j, im))
@@ -372,7 +374,7 @@ class ImagePane(QWidget):
                                            heatmap_visible=self.prediction.heatmap_check.isChecked)
         self.view.set_heatmap(result.get("heatmap"))
         self.view.show_heatmap(self.prediction.heatmap_check.isChecked())
-        label = result.get("label") or "not applicable"  # None: withheld by the model's gate
+        label = result.get("label") or self.tr("not applicable")  # None: withheld by the model's gate
         self.sig_status.emit(f"{current.path.name}: {label} ({result.get('model')})")
         self.sig_model_used.emit(str(result.get("model", "")))
 
@@ -381,11 +383,11 @@ class ImagePane(QWidget):
         self.last_error = error
         if error.type == "ModelLoadError":
             self.sig_model_failed.emit(error.message)
-        handle_error(self, "Could not classify image", error, self.prediction.show_error)
+        handle_error(self, self.tr("Could not classify image"), error, self.prediction.show_error)
 
     def _on_classify_cancelled(self, job: Job, image: XRayImage) -> None:
         if self.readings.current is job and self.image is image:  # the user's Cancel
-            self.prediction.set_busy(False, "Classification cancelled.")
+            self.prediction.set_busy(False, self.tr("Classification cancelled."))
 
     def _on_classify_finished(self) -> None:
         if not self.readings.busy:

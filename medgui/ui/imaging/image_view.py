@@ -93,7 +93,7 @@ class ImageView(QWidget):
         self.heatmap: np.ndarray | None = None
         self._heatmap_wanted = False
 
-        self.placeholder = QLabel("Preparing the image viewer…")
+        self.placeholder = QLabel(self.tr("Preparing the image viewer…"))
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setStyleSheet("QLabel { background: black; color: #888; }")
         self.cursor_label = QLabel(" ")

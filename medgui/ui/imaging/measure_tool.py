@@ -181,12 +181,12 @@ class MeasurementList(QListWidget):
     def __init__(self, tool: MeasureTool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("measurementList")
-        self.setToolTip("Measurements on this image (Distance / Angle in the tool bar)")
+        self.setToolTip(self.tr("Measurements on this image (Distance / Angle in the tool bar)"))
         tool.sig_measured.connect(self._add)
         tool.sig_cleared.connect(self.clear)
 
     def _add(self, m: Measurement) -> None:
-        kind = "Distance" if m.kind == DISTANCE else "Angle"
+        kind = self.tr("Distance") if m.kind == DISTANCE else self.tr("Angle")
         self.addItem(f"{self.count() + 1}. {kind} {m.text}")
 
     def texts(self) -> list[str]:

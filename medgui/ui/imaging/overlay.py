@@ -63,7 +63,7 @@ class ViewOverlay(QObject):
         self.refresh()
 
     def set_frame(self, frame: int, n_frames: int) -> None:
-        self.frame_text = f"Frame {frame + 1} / {n_frames}" if n_frames > 1 else ""
+        self.frame_text = self.tr("Frame {0} / {1}").format(frame + 1, n_frames) if n_frames > 1 else ""
         self.refresh()
 
     def texts(self) -> dict[str, str]:
@@ -72,8 +72,8 @@ class ViewOverlay(QObject):
         if view.pixels is None:
             return dict.fromkeys(self.CORNERS, "")
         center, width = view.window
-        view_lines = [f"W {_number(width)}  L {_number(center)}",
-                      f"Zoom {view.zoom_factor() * 100:.0f} %"]
+        view_lines = [self.tr("W {0}  L {1}").format(_number(width), _number(center)),
+                      self.tr("Zoom {0} %").format(f"{view.zoom_factor() * 100:.0f}")]
         turned = view.orientation.describe()
         if turned:
             view_lines.append(turned)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from medgui.core.imaging.reading import BORDERLINE_RULE, ReadingState, reading_state
+from medgui.core.imaging.reading import BORDERLINE_BAND, ReadingState, reading_state
 from medgui.ui.imaging.prob_bar import ThresholdBar
 from medgui.ui.style import (
     ALERT_BOX_STYLE,
@@ -36,14 +36,26 @@ from medgui.ui.style import (
     WARNING_STYLE,
 )
 
-NOTICE = "Decision support only — not a diagnosis. Review the image yourself."
+# The English source texts; shown through QCoreApplication.translate("PredictionPanel", ...).
+NOTICE = QT_TRANSLATE_NOOP("PredictionPanel",
+                           "Decision support only — not a diagnosis. Review the image yourself.")
 # A reading the applicability gate withheld, shown anyway at the user's request.
-SHOWN_ANYWAY = ("Shown anyway: this image is outside what the model was trained on. These "
-                "probabilities are not a reading; do not act on them.")
+SHOWN_ANYWAY = QT_TRANSLATE_NOOP("PredictionPanel",
+                                 "Shown anyway: this image is outside what the model was trained on. "
+                                 "These probabilities are not a reading; do not act on them.")
 SHOWN_ANYWAY_STYLE = (f"QLabel {{ background: {ERROR_COLOR}; color: white; font-weight: bold;"
                       " border-radius: 3px; padding: 6px; }")
 POSITIVE_COLOR = "#b3261e"
 NEGATIVE_COLOR = "#1b6e3a"
+
+
+def borderline_rule() -> str:
+    """``core.imaging.reading.BORDERLINE_RULE`` in the interface language (core has no Qt)."""
+    return QCoreApplication.translate(
+        "PredictionPanel",
+        "Borderline: the probability of the finding is within {0} percentage points of the decision "
+        "threshold, or the label goes against the more probable class (the probability lies between "
+        "50 % and the threshold).").format(f"{BORDERLINE_BAND * 100:.0f}")
 
 
 def percent(p: float) -> str:
@@ -75,11 +87,11 @@ class PredictionPanel(QWidget):
         super().__init__(parent)
         self.result: dict[str, Any] | None = None
         self.state: ReadingState | None = None
-        self.classify_button = QPushButton("Classify")
+        self.classify_button = QPushButton(self.tr("Classify"))
         self.classify_button.setObjectName("classifyButton")
         self.classify_button.setEnabled(False)
         self.classify_button.clicked.connect(self.sig_classify_requested)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setObjectName("cancelClassify")
         self.cancel_button.setVisible(False)
         self.cancel_button.clicked.connect(self.sig_cancel_requested)
@@ -89,7 +101,7 @@ class PredictionPanel(QWidget):
         self.busy.setTextVisible(False)
         self.busy.setMaximumHeight(8)
         self.busy.setVisible(False)
-        self.status = QLabel("Open an image to classify it.")
+        self.status = QLabel(self.tr("Open an image to classify it."))
         self.status.setObjectName("classifyStatus")
         self.status.setWordWrap(True)
 
@@ -105,7 +117,7 @@ class PredictionPanel(QWidget):
         self.state_label.setObjectName("readingState")
         self.state_label.setWordWrap(True)
         self.state_label.setStyleSheet(WARNING_STYLE)
-        self.state_label.setToolTip(BORDERLINE_RULE)
+        self.state_label.setToolTip(borderline_rule())
         self.state_label.hide()
         self.bars_box = QWidget()
         self.bars = QGridLayout(self.bars_box)
@@ -116,6 +128,11 @@ class PredictionPanel(QWidget):
         self.threshold = QLabel("")
         self.threshold.setObjectName("thresholdLabel")
         self.threshold.setWordWrap(True)
+        # Whether the probabilities went through the model card's calibration map.
+        self.calibration_note = QLabel("")
+        self.calibration_note.setObjectName("calibrationNote")
+        self.calibration_note.setWordWrap(True)
+        self.calibration_note.hide()
         self.applicability = QLabel("")
         self.applicability.setObjectName("applicabilityWarning")
         self.applicability.setWordWrap(True)
@@ -128,13 +145,13 @@ class PredictionPanel(QWidget):
         self.not_applicable.setWordWrap(True)
         self.not_applicable.setStyleSheet(ALERT_BOX_STYLE)
         self.not_applicable.hide()
-        self.show_anyway_button = QPushButton("Show anyway")
+        self.show_anyway_button = QPushButton(self.tr("Show anyway"))
         self.show_anyway_button.setObjectName("showAnyway")
-        self.show_anyway_button.setToolTip("Show the model's probabilities for this image, "
-                                           "although it is outside the model's domain")
+        self.show_anyway_button.setToolTip(self.tr("Show the model's probabilities for this image, "
+                                                   "although it is outside the model's domain"))
         self.show_anyway_button.clicked.connect(self.show_anyway)
         self.show_anyway_button.hide()
-        self.shown_anyway = QLabel(SHOWN_ANYWAY)
+        self.shown_anyway = QLabel(QCoreApplication.translate("PredictionPanel", SHOWN_ANYWAY))
         self.shown_anyway.setObjectName("shownAnywayBanner")
         self.shown_anyway.setWordWrap(True)
         self.shown_anyway.setStyleSheet(SHOWN_ANYWAY_STYLE)
@@ -143,20 +160,20 @@ class PredictionPanel(QWidget):
         self.model.setObjectName("modelLabel")
         self.model.setWordWrap(True)
         self.model.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.notice = QLabel(NOTICE)
+        self.notice = QLabel(QCoreApplication.translate("PredictionPanel", NOTICE))
         self.notice.setObjectName("decisionSupportNotice")
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet(NOTICE_BOX_STYLE)
-        self.heatmap_check = QCheckBox("Show heatmap")
+        self.heatmap_check = QCheckBox(self.tr("Show heatmap"))
         self.heatmap_check.setObjectName("heatmapCheck")
-        self.heatmap_check.setToolTip("Highlight the regions that drove the reading (Grad-CAM)")
+        self.heatmap_check.setToolTip(self.tr("Highlight the regions that drove the reading (Grad-CAM)"))
         self.heatmap_check.setEnabled(False)
         self.heatmap_check.toggled.connect(self.sig_heatmap_toggled)
         self.opacity = QSlider(Qt.Orientation.Horizontal)
         self.opacity.setObjectName("heatmapOpacity")
         self.opacity.setRange(0, 100)
         self.opacity.setValue(50)
-        self.opacity.setToolTip("Heatmap opacity")
+        self.opacity.setToolTip(self.tr("Heatmap opacity"))
         self.opacity.valueChanged.connect(lambda v: self.sig_heatmap_opacity_changed.emit(v / 100))
 
         buttons = QHBoxLayout()
@@ -164,7 +181,7 @@ class PredictionPanel(QWidget):
         buttons.addWidget(self.cancel_button)
         heat = QHBoxLayout()
         heat.addWidget(self.heatmap_check)
-        heat.addWidget(QLabel("Opacity"))
+        heat.addWidget(QLabel(self.tr("Opacity")))
         heat.addWidget(self.opacity, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -178,6 +195,7 @@ class PredictionPanel(QWidget):
         layout.addWidget(self.shown_anyway)
         layout.addWidget(self.bars_box)
         layout.addWidget(self.threshold)
+        layout.addWidget(self.calibration_note)
         layout.addWidget(self.applicability)
         layout.addWidget(self.model)
         layout.addLayout(heat)
@@ -205,6 +223,7 @@ class PredictionPanel(QWidget):
         self.bars_box.show()
         self.threshold.show()
         self.threshold.setText("")
+        self.calibration_note.hide()
         self.applicability.hide()
         self.model.setText("")
         self.prob_labels.clear()
@@ -225,7 +244,7 @@ class PredictionPanel(QWidget):
 
     def show_error(self, message: str) -> None:
         self.set_busy(False)
-        self._set_status(f"Classification failed: {message}", ERROR_STYLE)
+        self._set_status(self.tr("Classification failed: {0}").format(message), ERROR_STYLE)
         self.sig_layout_changed.emit()
 
     def show_result(self, result: dict[str, Any]) -> None:
@@ -238,19 +257,22 @@ class PredictionPanel(QWidget):
         state = self.state = reading_state(result)
         positive = result.get("positive_class")
         # Colour tells "the positive finding" apart at a glance; the text carries it too.
-        # A borderline reading gets neither confident colour.
-        if state.borderline:
+        # A borderline reading, or one that may not apply to this patient (e.g. outside
+        # the model's training population), gets neither confident colour.
+        if state.borderline or result.get("warnings"):
             colour = WARNING_COLOR
         else:
             colour = POSITIVE_COLOR if positive is not None and label == positive else NEGATIVE_COLOR
         self.label.setStyleSheet(f"QLabel {{ color: {colour}; }}")
-        self.label.setToolTip(BORDERLINE_RULE if state.borderline else "")
+        self.label.setToolTip(borderline_rule() if state.borderline else "")
         if state.borderline and state.p_positive is not None and state.threshold is not None:
-            side = "below" if state.p_positive < state.threshold else "at or above"
-            self.state_label.setText(
-                f"Borderline reading: P({positive}) {percent(state.p_positive)} is {side} "
-                f"the {percent(state.threshold)} threshold, and close to it. Weigh the "
-                "image itself more than this label.")
+            text = (self.tr("Borderline reading: P({0}) {1} is below the {2} threshold, and close to "
+                            "it. Weigh the image itself more than this label.")
+                    if state.p_positive < state.threshold else
+                    self.tr("Borderline reading: P({0}) {1} is at or above the {2} threshold, and close "
+                            "to it. Weigh the image itself more than this label."))
+            self.state_label.setText(text.format(positive, percent(state.p_positive),
+                                                 percent(state.threshold)))
             self.state_label.show()
         probabilities: dict[str, float] = result.get("probabilities") or {}
         classes = list(probabilities)
@@ -262,8 +284,8 @@ class PredictionPanel(QWidget):
             mark = state.class_threshold(cls, classes)
             bar.set_threshold(mark)
             if mark is not None:
-                bar.setToolTip(f"{cls}: {percent(p)}; the mark is the decision threshold "
-                               f"on this bar ({percent(mark)}).")
+                bar.setToolTip(self.tr("{0}: {1}; the mark is the decision threshold on this bar "
+                                       "({2}).").format(cls, percent(p), percent(mark)))
             value = QLabel(percent(p))
             value.setObjectName(f"prob_{cls}")
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -275,22 +297,38 @@ class PredictionPanel(QWidget):
             self.prob_bars[cls] = bar
         threshold = result.get("threshold")
         if threshold is not None and positive:
-            self.threshold.setText(f"Decision threshold: {percent(threshold)} for {positive}")
+            self.threshold.setText(self.tr("Decision threshold: {0} for {1}").format(percent(threshold),
+                                                                                     positive))
             self.threshold.setToolTip(
-                f"The reading is {positive} when its probability is at least "
-                f"{percent(threshold)} (the mark on the bars). {BORDERLINE_RULE}"
-            )
+                self.tr("The reading is {0} when its probability is at least {1} (the mark on the "
+                        "bars).").format(positive, percent(threshold)) + " " + borderline_rule())
         elif threshold is not None:
-            self.threshold.setText(f"Decision threshold: {percent(threshold)}")
+            self.threshold.setText(self.tr("Decision threshold: {0}").format(percent(threshold)))
+        if result.get("calibrated"):
+            self.calibration_note.setText(self.tr("Calibrated probabilities"))
+            self.calibration_note.setToolTip(self.tr(
+                "The model's probabilities were adjusted with its calibration map, so that on "
+                "data like its validation data a reading of 70 % is right about 70 % of the time. "
+                "The decision threshold applies to these calibrated probabilities."))
+            self.calibration_note.show()
         name, version = result.get("model_name"), result.get("model_version")
         ref = f"{name}@{version}" if name and version is not None else result.get("model", "")
-        self.model.setText(f"Model: {ref}")
-        self.model.setToolTip(_timing_text(result.get("timing_ms")))
+        population = result.get("population") or {}
+        ages = population.get("age_years")
+        if isinstance(ages, (list, tuple)) and len(ages) == 2:
+            self.model.setText(self.tr("Model: {0} · trained on ages {1}-{2} years").format(
+                ref, f"{ages[0]:g}", f"{ages[1]:g}"))
+        else:
+            self.model.setText(self.tr("Model: {0}").format(ref))
+        tip = _timing_text(result.get("timing_ms"))
+        if population.get("description"):
+            tip = self.tr("Training population: {0}").format(population["description"]) + "\n" + tip
+        self.model.setToolTip(tip)
         warnings = result.get("warnings") or []
         if warnings:
             self.applicability.setText(
-                "This model reads chest radiographs; this reading may not apply: "
-                + "; ".join(warnings) + ".")
+                self.tr("This model reads chest radiographs; this reading may not apply: {0}.").format(
+                    "; ".join(warnings)))
             self.applicability.show()
         self.heatmap_check.setEnabled(result.get("heatmap") is not None)
         if result.get("reliable") is False:
@@ -299,16 +337,17 @@ class PredictionPanel(QWidget):
 
     def _withhold(self, result: dict[str, Any]) -> None:
         """The gate said the reading does not apply: say why, hide the probabilities."""
-        self.label.setText("Not applicable")
+        self.label.setText(self.tr("Not applicable"))
         self.label.setStyleSheet(f"QLabel {{ color: {WARNING_COLOR}; }}")
         self.label.setToolTip("")
         self.state_label.hide()
-        self.not_applicable.setText(str(result.get("reason") or "Not applicable: this image is "
-                                        "outside what the model was trained on."))
+        self.not_applicable.setText(str(result.get("reason") or self.tr(
+            "Not applicable: this image is outside what the model was trained on.")))
         self.not_applicable.show()
         self.show_anyway_button.show()
         self.bars_box.hide()
         self.threshold.hide()
+        self.calibration_note.hide()
         self.heatmap_check.setChecked(False)
         self.heatmap_check.setEnabled(False)
 
@@ -320,6 +359,7 @@ class PredictionPanel(QWidget):
         self.shown_anyway.show()
         self.bars_box.show()
         self.threshold.show()
+        self.calibration_note.setVisible(bool(self.result.get("calibrated")))
         self.heatmap_check.setEnabled(self.result.get("heatmap") is not None)
         self.sig_layout_changed.emit()
 
@@ -327,7 +367,8 @@ class PredictionPanel(QWidget):
 def _timing_text(timing: Any) -> str:
     if not isinstance(timing, dict) or not timing:
         return ""
-    return "Timing: " + ", ".join(f"{k} {float(v):.1f} ms" for k, v in timing.items())
+    return QCoreApplication.translate("PredictionPanel", "Timing: {0}").format(
+        ", ".join(f"{k} {float(v):.1f} ms" for k, v in timing.items()))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QCoreApplication, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 
 from medgui.ui.imaging.view_scene import heat_colors
@@ -48,16 +48,17 @@ def compose_snapshot(view: ImageView) -> QImage:
         r, g, b = (int(v) for v in colors[min(n - 1, round(frac * (n - 1)))][:3])
         painter.setPen(QColor(r, g, b))
         painter.drawLine(bar.left(), bar.top() + row, bar.right(), bar.top() + row)
+    translate = QCoreApplication.translate
     painter.setPen(QColor("#f2f2f2"))
     font = QFont(painter.font())
     font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
     painter.setFont(font)
     text_x = bar.right() + 6
     painter.drawText(QRect(text_x, bar.top() - 8, SCALE_WIDTH - text_x, 16),
-                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "high")
+                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, translate("Snapshot", "high"))
     painter.drawText(QRect(text_x, bar.bottom() - 8, SCALE_WIDTH - text_x, 16),
-                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "low")
-    painter.drawText(QRect(0, 4, SCALE_WIDTH, 18), Qt.AlignmentFlag.AlignHCenter, "Heatmap")
+                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, translate("Snapshot", "low"))
+    painter.drawText(QRect(0, 4, SCALE_WIDTH, 18), Qt.AlignmentFlag.AlignHCenter, translate("Snapshot", "Heatmap"))
     painter.drawText(QRect(0, bar.bottom() + 6, SCALE_WIDTH, 18), Qt.AlignmentFlag.AlignHCenter,
                      "(Grad-CAM)")
     painter.end()

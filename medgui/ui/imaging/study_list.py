@@ -34,7 +34,7 @@ class StudyList(QWidget):
         super().__init__(parent)
         self.source: Path | None = None
         self.series: list[Series] = []
-        self.title = QLabel("Open a folder or a DICOMDIR (File > Open folder…) to list its images.")
+        self.title = QLabel(self.tr("Open a folder or a DICOMDIR (File > Open folder…) to list its images."))
         self.title.setObjectName("studyTitle")
         self.title.setWordWrap(True)
         self.tree = QTreeWidget()
@@ -56,10 +56,11 @@ class StudyList(QWidget):
         n = sum(len(s.images) for s in self.series)
         where = source.parent.name + "/DICOMDIR" if source.name.upper() == "DICOMDIR" else source.name
         if not n:
-            self.title.setText(f"No images found in {where}.")
+            self.title.setText(self.tr("No images found in {0}.").format(where))
             return
-        self.title.setText(f"{where}: {n} image{'s' if n != 1 else ''} in "
-                           f"{len(self.series)} series")
+        text = (self.tr("{0}: {1} images in {2} series") if n != 1
+                else self.tr("{0}: {1} image in {2} series"))
+        self.title.setText(text.format(where, n, len(self.series)))
         for s in self.series:
             top = QTreeWidgetItem([s.label])
             font = QFont(top.font(0))

@@ -43,21 +43,21 @@ class TagTable(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tags: Sequence[Any] = ()
-        self.show_identifying = QCheckBox("Show identifying data")
+        self.show_identifying = QCheckBox(self.tr("Show identifying data"))
         self.show_identifying.setObjectName("showIdentifying")
-        self.show_identifying.setToolTip(
+        self.show_identifying.setToolTip(self.tr(
             "Patient names, IDs, dates and other identifying DICOM elements are masked "
             "until you tick this, for the file shown; every new file starts masked again."
-        )
+        ))
         self.show_identifying.toggled.connect(self._on_reveal)
         self.filter = QLineEdit()
         self.filter.setObjectName("tagFilter")
-        self.filter.setPlaceholderText("Filter tags…")
+        self.filter.setPlaceholderText(self.tr("Filter tags…"))
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(lambda _t: self._apply_filter())
         self.table = QTableWidget(0, 3)
         self.table.setObjectName("tagTable")
-        self.table.setHorizontalHeaderLabels(["Tag", "Name", "Value"])
+        self.table.setHorizontalHeaderLabels([self.tr("Tag"), self.tr("Name"), self.tr("Value")])
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -69,7 +69,7 @@ class TagTable(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self.table.setColumnWidth(1, 170)
-        self.empty = QLabel("No DICOM header (not a DICOM file).")
+        self.empty = QLabel(self.tr("No DICOM header (not a DICOM file)."))
         self.empty.setObjectName("noTags")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -31,7 +31,8 @@ class ViewerToolBar(QToolBar):
     sig_status = Signal(str)
 
     def __init__(self, view: ImageView, parent: QWidget | None = None) -> None:
-        super().__init__("Viewer tools", parent)
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Viewer tools"))
         self.setObjectName("viewerToolBar")
         self.view = view
         self.last_snapshot: Path | None = None
@@ -46,39 +47,39 @@ class ViewerToolBar(QToolBar):
             self.addAction(act)
             return act
 
-        self.rotate_left = action("⟲ 90°", "Rotate the view 90° counter-clockwise",
+        self.rotate_left = action("⟲ 90°", self.tr("Rotate the view 90° counter-clockwise"),
                                   lambda: view.rotate(clockwise=False), "rotateLeft")
-        self.rotate_right = action("⟳ 90°", "Rotate the view 90° clockwise",
+        self.rotate_right = action("⟳ 90°", self.tr("Rotate the view 90° clockwise"),
                                    lambda: view.rotate(clockwise=True), "rotateRight")
-        self.flip_h = action("Flip ↔", "Mirror the view left-right", lambda: view.flip(True),
+        self.flip_h = action(self.tr("Flip ↔"), self.tr("Mirror the view left-right"), lambda: view.flip(True),
                              "flipHorizontal")
-        self.flip_v = action("Flip ↕", "Mirror the view top-bottom", lambda: view.flip(False),
+        self.flip_v = action(self.tr("Flip ↕"), self.tr("Mirror the view top-bottom"), lambda: view.flip(False),
                              "flipVertical")
         self.addSeparator()
-        self.distance = action("Distance", "Measure a distance: click two points "
-                               "(mm when the file gives its pixel spacing)",
+        self.distance = action(self.tr("Distance"), self.tr("Measure a distance: click two points "
+                                                            "(mm when the file gives its pixel spacing)"),
                                lambda on: view.measure.set_mode(DISTANCE if on else ""),
                                "measureDistance")
-        self.angle = action("Angle", "Measure an angle: click a point on the first arm, the "
-                            "vertex, then a point on the second arm",
+        self.angle = action(self.tr("Angle"), self.tr("Measure an angle: click a point on the first arm, "
+                                                      "the vertex, then a point on the second arm"),
                             lambda on: view.measure.set_mode(ANGLE if on else ""), "measureAngle")
         group = QActionGroup(self)
         group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
         for act in (self.distance, self.angle):
             act.setCheckable(True)
             group.addAction(act)
-        self.clear = action("Clear", "Remove the measurements", lambda: view.measure.clear(),
+        self.clear = action(self.tr("Clear"), self.tr("Remove the measurements"), lambda: view.measure.clear(),
                             "clearMeasurements")
         self.addSeparator()
-        self.overlay = action("Overlay", "Show patient, study, window/level and zoom on the "
-                              "image (identifying data stays masked until shown in the header "
-                              "panel)", view.overlay.set_enabled, "toggleOverlay")
+        self.overlay = action(self.tr("Overlay"), self.tr(
+            "Show patient, study, window/level and zoom on the image (identifying data stays "
+            "masked until shown in the header panel)"), view.overlay.set_enabled, "toggleOverlay")
         self.overlay.setCheckable(True)
         self.overlay.setChecked(view.overlay.enabled)
-        self.snapshot = action("Snapshot…", "Save the image as shown (with the heatmap and its "
-                               "colour scale) as a PNG", lambda: self.save_snapshot_dialog(), "snapshot")
+        self.snapshot = action(self.tr("Snapshot…"), self.tr("Save the image as shown (with the heatmap "
+                                                             "and its colour scale) as a PNG"), lambda: self.save_snapshot_dialog(), "snapshot")
         view.measure.sig_mode_changed.connect(self._follow_mode)
-        view.measure.sig_measured.connect(lambda m: self.sig_status.emit(f"Measured {m.text}"))
+        view.measure.sig_measured.connect(lambda m: self.sig_status.emit(self.tr("Measured {0}").format(m.text)))
 
     def _follow_mode(self, mode: str) -> None:
         self.distance.setChecked(mode == DISTANCE)
@@ -87,11 +88,11 @@ class ViewerToolBar(QToolBar):
     def save_snapshot_dialog(self) -> Path | None:
         """Ask where, then save the snapshot; returns the path written (None if cancelled)."""
         if self.view.pixels is None:
-            self.sig_status.emit("Open an image first.")
+            self.sig_status.emit(self.tr("Open an image first."))
             return None
         start = str(self.last_snapshot.parent if self.last_snapshot else Path.home())
-        path, _ = QFileDialog.getSaveFileName(self, "Save snapshot", start + "/snapshot.png",
-                                              "PNG image (*.png)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save snapshot"), start + "/snapshot.png",
+                                              self.tr("PNG image (*.png)"))
         if not path:
             return None
         target = Path(path) if Path(path).suffix.lower() == ".png" else Path(path + ".png")
@@ -100,10 +101,10 @@ class ViewerToolBar(QToolBar):
         except OSError as exc:
             error = MedguiError("could not be written; choose another folder.", path=target,
                                 details=repr(exc))
-            handle_error(self, "Could not save snapshot", error, self.sig_status.emit)
+            handle_error(self, self.tr("Could not save snapshot"), error, self.sig_status.emit)
             return None
         self.last_snapshot = target
-        self.sig_status.emit(f"Saved snapshot {target}")
+        self.sig_status.emit(self.tr("Saved snapshot {0}").format(target))
         return target
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,7 +23,18 @@ from PySide6.QtWidgets import (
 
 from medgui.ui.imaging.image_view import ImageView
 
-CUSTOM = "Custom"
+CUSTOM = QT_TRANSLATE_NOOP("WindowPreset", "Custom")
+# The presets' names come from core (English); shown through the "WindowPreset" context.
+_PRESET_NAMES = (QT_TRANSLATE_NOOP("WindowPreset", "Default (header)"),
+                 QT_TRANSLATE_NOOP("WindowPreset", "Full range"),
+                 QT_TRANSLATE_NOOP("WindowPreset", "Lung"),
+                 QT_TRANSLATE_NOOP("WindowPreset", "Bone"),
+                 QT_TRANSLATE_NOOP("WindowPreset", "Soft tissue"))
+
+
+def preset_label(name: str) -> str:
+    """A preset's name as shown (translated); ``name`` stays the key."""
+    return QCoreApplication.translate("WindowPreset", name)
 
 
 class WindowLevelControls(QWidget):
@@ -42,23 +54,24 @@ class WindowLevelControls(QWidget):
         self.width.setMinimum(0.0)
         self.presets = QComboBox()
         self.presets.setObjectName("windowPresets")
-        self.presets.addItems(view.preset_names())
-        self.presets.addItem(CUSTOM)  # shown, never chosen: the window matches no preset
+        for name in view.preset_names():
+            self.presets.addItem(preset_label(name), name)
+        self.presets.addItem(preset_label(CUSTOM), CUSTOM)  # shown, never chosen: matches no preset
         custom = self.presets.model().item(self.presets.count() - 1)  # type: ignore[attr-defined]
         custom.setEnabled(False)
         self.presets.activated.connect(self._on_preset)
-        self.invert = QCheckBox("Invert")
+        self.invert = QCheckBox(self.tr("Invert"))
         self.invert.setObjectName("invertCheck")
         self.invert.toggled.connect(view.set_inverted)
-        self.reset_button = QPushButton("Reset view")
+        self.reset_button = QPushButton(self.tr("Reset view"))
         self.reset_button.setObjectName("resetView")
         self.reset_button.clicked.connect(view.reset)
 
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Centre", self.center)
-        form.addRow("Width", self.width)
-        form.addRow("Preset", self.presets)
+        form.addRow(self.tr("Centre"), self.center)
+        form.addRow(self.tr("Width"), self.width)
+        form.addRow(self.tr("Preset"), self.presets)
         row = QHBoxLayout()
         row.addWidget(self.invert)
         row.addStretch(1)
@@ -79,7 +92,7 @@ class WindowLevelControls(QWidget):
                 box.setSingleStep(float(step))
             self.center.setValue(center)
             self.width.setValue(width)
-            self.presets.setCurrentText(self.matching_preset())
+            self.presets.setCurrentIndex(self.presets.findData(self.matching_preset()))
         finally:
             self._updating = False
 
@@ -95,8 +108,8 @@ class WindowLevelControls(QWidget):
         return CUSTOM
 
     def _on_preset(self, index: int) -> None:
-        name = self.presets.itemText(index)
-        if name != CUSTOM:
+        name = self.presets.itemData(index)
+        if name and name != CUSTOM:
             self.view.apply_preset(name)
 
     def _on_spin(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -25,12 +25,14 @@ from PySide6.QtWidgets import (
 from medgui.core.records.store import Classification
 from medgui.core.records.suggestion import Suggestion, unread_from, unreliable_reason
 from medgui.ui.errors import show_inline
-from medgui.ui.records.record_models import LEGEND_HTML, highlight, local_time
+from medgui.ui.i18n import format_percent
+from medgui.ui.records.record_models import highlight, legend_html, local_time
 from medgui.ui.style import CAUTION_STYLE, MUTED_STYLE
 
-NO_SUGGESTION = "No suggestion yet: press Classify."
-STALE = ("The text changed since it was classified; this suggestion may not hold. "
-         "Classify again for a suggestion about the current text.")
+NO_SUGGESTION = QT_TRANSLATE_NOOP("ClassificationPanel", "No suggestion yet: press Classify.")
+STALE = QT_TRANSLATE_NOOP("ClassificationPanel",
+                          "The text changed since it was classified; this suggestion may not hold. "
+                          "Classify again for a suggestion about the current text.")
 
 
 def top_of(probabilities: dict[str, float], k: int = 5) -> list[tuple[str, float]]:
@@ -42,17 +44,17 @@ class ClassificationPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.classify_button = QPushButton("Classify")
+        self.classify_button = QPushButton(self.tr("Classify"))
         self.classify_button.setObjectName("classifyButton")
         self.classify_button.setShortcut("Ctrl+Return")
         self.classify_button.setToolTip(
-            "Suggest the specialty this record points to, offline (Ctrl+Enter)")
+            self.tr("Suggest the specialty this record points to, offline (Ctrl+Enter)"))
         self.status = QLabel("")
         self.status.setObjectName("classifyStatus")
         self.record_label = QLabel("")
         self.record_label.setObjectName("recordLabel")
         self.record_label.setWordWrap(True)
-        self.verdict = QLabel(NO_SUGGESTION)
+        self.verdict = QLabel(self.tr(NO_SUGGESTION))
         self.verdict.setObjectName("verdict")
         self.verdict.setWordWrap(True)
         font = self.verdict.font()
@@ -61,10 +63,10 @@ class ClassificationPanel(QWidget):
         self.model_label = QLabel("")
         self.model_label.setObjectName("modelLabel")
         self.model_label.setStyleSheet(MUTED_STYLE)
-        self.accept_button = QPushButton("Accept as the record's label")
+        self.accept_button = QPushButton(self.tr("Accept as the record's label"))
         self.accept_button.setObjectName("acceptButton")
-        self.accept_button.setToolTip("The model never sets a label by itself: accept its "
-                                      "suggestion only if you agree with it")
+        self.accept_button.setToolTip(self.tr("The model never sets a label by itself: accept its "
+                                              "suggestion only if you agree with it"))
         self.accept_button.setEnabled(False)
         self.notes = QLabel("")
         self.notes.setObjectName("suggestionNotes")
@@ -82,8 +84,8 @@ class ClassificationPanel(QWidget):
         self.view = QTextBrowser()
         self.view.setObjectName("highlightView")
         self.view.setOpenLinks(False)
-        self.view.setPlaceholderText("Press Classify to see the words that drove the suggestion.")
-        legend = QLabel(LEGEND_HTML)
+        self.view.setPlaceholderText(self.tr("Press Classify to see the words that drove the suggestion."))
+        legend = QLabel(legend_html())
         legend.setTextFormat(Qt.TextFormat.RichText)
         legend.setObjectName("legend")
 
@@ -105,10 +107,10 @@ class ClassificationPanel(QWidget):
         layout.addWidget(self._bars_box)
         layout.addWidget(self.accept_button)
         layout.addWidget(self.notes)
-        layout.addWidget(QLabel("Words that drove the suggestion:"))
+        layout.addWidget(QLabel(self.tr("Words that drove the suggestion:")))
         layout.addWidget(self.view, 1)
         layout.addWidget(legend)
-        layout.addWidget(QLabel("Labels accepted for this record:"))
+        layout.addWidget(QLabel(self.tr("Labels accepted for this record:")))
         layout.addWidget(self.history)
 
     # -- states -----------------------------------------------------------------------
@@ -120,7 +122,7 @@ class ClassificationPanel(QWidget):
 
     def clear_suggestion(self, message: str = NO_SUGGESTION) -> None:
         self._set_bars([])
-        self.verdict.setText(message)
+        self.verdict.setText(self.tr(message) if message == NO_SUGGESTION else message)
         self.verdict.setStyleSheet("")
         self.model_label.setText("")
         self.accept_button.setEnabled(False)
@@ -129,10 +131,10 @@ class ClassificationPanel(QWidget):
         self.view.clear()
 
     def set_busy(self) -> None:
-        show_inline(self.status, "Classifying…", "")
+        show_inline(self.status, self.tr("Classifying…"), "")
 
     def set_failed(self, message: str) -> None:
-        show_inline(self.status, f"Classification failed: {message}")
+        show_inline(self.status, self.tr("Classification failed: {0}").format(message))
 
     def _set_notes(self, notes: Sequence[str]) -> None:
         self.notes.setText("\n".join(notes))
@@ -149,7 +151,7 @@ class ClassificationPanel(QWidget):
             bar = QProgressBar()
             bar.setRange(0, 1000)
             bar.setValue(round(p * 1000))
-            bar.setFormat(f"{p:.0%}")
+            bar.setFormat(format_percent(p))
             bar.setMaximumHeight(16)
             bar.setObjectName(f"bar_{row}")
             self._bars.addWidget(name, row, 0)
@@ -158,13 +160,13 @@ class ClassificationPanel(QWidget):
     def show_label(self, classification: Classification | None) -> None:
         """The record's own label: the latest suggestion a clinician accepted (or imported)."""
         if classification is None or classification.label is None:
-            self.record_label.setText("Label: none yet")
+            self.record_label.setText(self.tr("Label: none yet"))
             return
         p = classification.probabilities.get(classification.label)
-        share = f", {p:.0%}" if p is not None else ""
-        source = ("imported" if classification.model_name == "imported"
-                  else f"accepted from {classification.model_ref}{share}")
-        self.record_label.setText(f"Label: {classification.label} ({source})")
+        share = f", {format_percent(p)}" if p is not None else ""
+        source = (self.tr("imported") if classification.model_name == "imported"
+                  else self.tr("accepted from {0}").format(f"{classification.model_ref}{share}"))
+        self.record_label.setText(self.tr("Label: {0} ({1})").format(classification.label, source))
 
     def show_suggestion(self, suggestion: Suggestion, acceptable: bool = True) -> int:
         """Show ``suggestion`` with its driving words; returns how many words are marked."""
@@ -175,15 +177,15 @@ class ClassificationPanel(QWidget):
         self._bars_box.setEnabled(True)
         if suggestion.label is None:
             reason = unreliable_reason(suggestion.text, result)
-            prefix = "" if reason.lower().startswith("cannot classify") else "Cannot classify reliably: "
+            prefix = "" if reason.lower().startswith("cannot classify") else self.tr("Cannot classify reliably: ")
             self.verdict.setText(prefix + reason)
             self.verdict.setStyleSheet(CAUTION_STYLE)
         else:
             p = suggestion.probability
-            share = f" ({p:.0%})" if p is not None else ""
-            self.verdict.setText(f"Suggested: {suggestion.label}{share}")
+            share = f" ({format_percent(p)})" if p is not None else ""
+            self.verdict.setText(self.tr("Suggested: {0}").format(f"{suggestion.label}{share}"))
             self.verdict.setStyleSheet("")
-        self.model_label.setText(f"Model: {suggestion.model}" if suggestion.model else "")
+        self.model_label.setText(self.tr("Model: {0}").format(suggestion.model) if suggestion.model else "")
         self.accept_button.setEnabled(acceptable and suggestion.label is not None)
         self._set_notes(suggestion.notes())
         show_inline(self.status, "")
@@ -192,25 +194,26 @@ class ClassificationPanel(QWidget):
 
     def mark_stale(self, suggestion: Suggestion) -> None:
         """The text changed since ``suggestion``: say so, refuse Accept, drop the highlights."""
-        what = suggestion.label or "no reliable label"
+        what = suggestion.label or self.tr("no reliable label")
         p = suggestion.probability
-        share = f" ({p:.0%})" if p is not None else ""
-        self.verdict.setText(f"For an earlier version of the text: {what}{share}")
+        share = f" ({format_percent(p)})" if p is not None else ""
+        self.verdict.setText(self.tr("For an earlier version of the text: {0}").format(f"{what}{share}"))
         self.verdict.setStyleSheet(MUTED_STYLE)
         self._bars_box.setEnabled(False)  # greyed: these figures are about the old text
         self.accept_button.setEnabled(False)
-        self._set_notes([STALE])
+        self._set_notes([self.tr(STALE)])
         self.view.clear()
 
     def note_model_changed(self, suggestion: Suggestion, active: str) -> None:
         """The model that made ``suggestion`` is no longer the active text model."""
-        changed = (f"Made by {suggestion.model}; the active text model is now "
-                   f"{active or 'none'}. Classify again to ask it.")
+        changed = self.tr("Made by {0}; the active text model is now {1}. Classify again to ask "
+                          "it.").format(suggestion.model, active or self.tr("none"))
         self._set_notes([*suggestion.notes(), changed])
 
     def set_history(self, history: Sequence[Classification]) -> None:
         self.history.clear()
         for c in reversed(history):  # newest first
             p = c.probabilities.get(c.label or "")
-            what = f"{c.label} {p:.0%}" if c.label and p is not None else (c.label or "uncertain")
+            what = (f"{c.label} {format_percent(p)}" if c.label and p is not None
+                    else (c.label or self.tr("uncertain")))
             self.history.addItem(f"{local_time(c.created)}  {what}  ({c.model_ref})")

@@ -76,6 +76,7 @@ class RecordPane(QWidget):
         self.suggestion: Suggestion | None = None
         self._stale = False
         self.active_text_model = ""  # set by the window when the registry changes
+        self._save_failed = False  # "Not saved" is shown: keep it until a save succeeds
 
         self.autosave_timer = QTimer(self, singleShot=True, interval=self.AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.save)
@@ -83,7 +84,7 @@ class RecordPane(QWidget):
         self.transfer = RecordTransfer(store, runner, self)
         self.transfer.sig_imported.connect(self._on_imported)
         self.transfer.sig_exported.connect(lambda n, name: show_inline(
-            self.browser.status, f"Exported {n} record(s) to {name}", ""))
+            self.browser.status, self.tr("Exported {0} record(s) to {1}").format(n, name), ""))
         self.transfer.sig_failed.connect(self._show_problem)
         self._build_list()
         self._build_editor()
@@ -146,8 +147,9 @@ class RecordPane(QWidget):
             return
         self.model.set_records(records)
         self.browser.select(self.current.id if self.current else None)
-        where = "in the trash" if self.browser.trash_mode else "shown"
-        show_inline(self.browser.status, f"{len(records)} record(s) {where}", "")
+        text = (self.tr("{0} record(s) in the trash") if self.browser.trash_mode
+                else self.tr("{0} record(s) shown"))
+        show_inline(self.browser.status, text.format(len(records)), "")
         self._update_actions()
 
     def select_record(self, record_id: int) -> bool:
@@ -157,7 +159,7 @@ class RecordPane(QWidget):
         try:
             record = self.store.get(record_id)
         except MedguiError as exc:
-            self._show_problem(f"Could not open the record: {exc}")
+            self._show_problem(self.tr("Could not open the record: {0}").format(exc))
             return False
         self._show(record)
         self.browser.select(record.id)
@@ -180,7 +182,7 @@ class RecordPane(QWidget):
         self.body_edit.setPlainText(record.body if record else "")  # also clears undo
         self._loading = False
         self.dirty = False
-        self._set_status("Saved" if record is not None else "")
+        self._set_status(self.tr("Saved") if record is not None else "")
         self.suggestion = None  # it was about another record's text
         self.reading_actions.clear()
         if record is None:
@@ -203,6 +205,7 @@ class RecordPane(QWidget):
         self.panel.classify_button.setEnabled(editable)
 
     def _set_status(self, text: str, error: bool = False) -> None:
+        self._save_failed = error
         self.save_status.setText(text)
         show_inline(self.save_status, text, ERROR_STYLE if error else MUTED_STYLE)
 
@@ -214,8 +217,8 @@ class RecordPane(QWidget):
         if self._loading or self.current is None:
             return
         self.dirty = True
-        if not self.save_status.text().startswith("Not saved"):
-            self._set_status("Saving…")
+        if not self._save_failed:
+            self._set_status(self.tr("Saving…"))
         self.autosave_timer.start(self.AUTOSAVE_MS)
 
     def save(self) -> bool:
@@ -230,12 +233,12 @@ class RecordPane(QWidget):
                                        patient_ref=self.patient_edit.text())
         except MedguiError as exc:
             # Said next to the text, once: no dialog while the retries go on.
-            self._set_status(f"Not saved: {getattr(exc, 'message', exc)}", error=True)
+            self._set_status(self.tr("Not saved: {0}").format(getattr(exc, "message", exc)), error=True)
             self.autosave_timer.start(self.RETRY_MS)
             return False
         self.current = record
         self.dirty = False
-        self._set_status("Saved")
+        self._set_status(self.tr("Saved"))
         self.model.update_record(record)
         self.sig_saved.emit(record.id)
         return True
@@ -253,7 +256,8 @@ class RecordPane(QWidget):
         try:
             return action()
         except MedguiError as exc:
-            self._show_problem(f"{title or 'The record database could not be read'}: {exc}")
+            self._show_problem(self.tr("{0}: {1}").format(
+                title or self.tr("The record database could not be read"), exc))
             return default
 
     def _after_change(self, record: Record | None) -> None:
@@ -265,7 +269,8 @@ class RecordPane(QWidget):
         if not self.save():
             return None
         record = self._safe(lambda: self.store.create(
-            "Untitled", "", self.browser.patient_combo.currentData() or ""), None, "Could not create a record")
+            self.tr("Untitled"), "", self.browser.patient_combo.currentData() or ""), None,
+            self.tr("Could not create a record"))
         if record is not None:
             self.browser.search_edit.clear()
             self._after_change(record)
@@ -277,7 +282,7 @@ class RecordPane(QWidget):
         if self.current is None or not self.save():
             return None
         record_id = self.current.id
-        copy = self._safe(lambda: self.store.duplicate(record_id), None, "Could not duplicate")
+        copy = self._safe(lambda: self.store.duplicate(record_id), None, self.tr("Could not duplicate"))
         if copy is not None:
             self._after_change(copy)
         return copy
@@ -290,9 +295,9 @@ class RecordPane(QWidget):
         """Ask (a non-blocking box, returned), then move the open record to the trash."""
         if self.current is None or self.current.deleted or self.browser.trash_mode:
             return None
-        box = QMessageBox(QMessageBox.Icon.Question, "Move to the trash",
-                          f"Move “{self.current.title or '(untitled)'}” to the trash? "
-                          "You can restore it from the Trash view.",
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Move to the trash"),
+                          self.tr("Move “{0}” to the trash? You can restore it from the Trash "
+                                  "view.").format(self.current.title or self.tr("(untitled)")),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setObjectName("confirmTrash")
         box.setDefaultButton(QMessageBox.StandardButton.Yes)
@@ -308,25 +313,26 @@ class RecordPane(QWidget):
         if self.current is None or not self.save():
             return
         record_id, following = self.current.id, self._next_after(self.current.id)
-        if self._safe(lambda: self.store.delete(record_id), None, "Could not delete") is not None:
+        if self._safe(lambda: self.store.delete(record_id), None, self.tr("Could not delete")) is not None:
             self._after_change(following)
 
     def restore_record(self) -> None:
         if self.current is None:
             return
         record_id, following = self.current.id, self._next_after(self.current.id)
-        if self._safe(lambda: self.store.restore(record_id), None, "Could not restore") is not None:
+        if self._safe(lambda: self.store.restore(record_id), None, self.tr("Could not restore")) is not None:
             self._after_change(following)
 
     def purge_record(self, confirm: bool = True) -> None:
         if self.current is None or not self.current.deleted:
             return
         if confirm and QMessageBox.question(
-                self, "Delete forever", f"Delete “{self.current.title}” and its "
-                "classification history for good? This cannot be undone.") != QMessageBox.StandardButton.Yes:
+                self, self.tr("Delete forever"), self.tr(
+                    "Delete “{0}” and its classification history for good? This cannot be "
+                    "undone.").format(self.current.title)) != QMessageBox.StandardButton.Yes:
             return
         record_id, following = self.current.id, self._next_after(self.current.id)
-        if self._safe(lambda: self.store.purge(record_id) or True, None, "Could not delete"):
+        if self._safe(lambda: self.store.purge(record_id) or True, None, self.tr("Could not delete")):
             self._after_change(following)
 
     def _on_trash_toggled(self, _on: bool) -> None:
@@ -348,19 +354,20 @@ class RecordPane(QWidget):
         self._fill_filters()
         self.refresh()  # says how many are shown; the count imported comes first
         n = len(ids)
-        show_inline(self.browser.status, f"Imported {n} record{'s' if n != 1 else ''} "
-                    f"({self.model.rowCount()} shown)", "")
+        text = (self.tr("Imported {0} records ({1} shown)") if n != 1
+                else self.tr("Imported {0} record ({1} shown)"))
+        show_inline(self.browser.status, text.format(n, self.model.rowCount()), "")
         self.sig_imported.emit(n)
 
     def _ask_import(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Import records", "",
-                                                "Records (*.txt *.csv);;All files (*)")
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Import records"), "",
+                                                self.tr("Records (*.txt *.csv);;All files (*)"))
         if files:
             self.save()
             self.import_files(files)
 
     def _ask_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export records", "records.csv", "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export records"), "records.csv", "CSV (*.csv)")
         if path:
             self.save()
             self.export_records(path)
@@ -382,7 +389,7 @@ class RecordPane(QWidget):
         return job
 
     def _on_classify_failed(self, error: JobError) -> None:
-        handle_error(self, "The record could not be classified", error, self.panel.set_failed)
+        handle_error(self, self.tr("The record could not be classified"), error, self.panel.set_failed)
 
     def _on_classified(self, record_id: int, text: str, result: dict[str, Any]) -> None:
         """Show the suggestion; nothing is written to the record until it is accepted."""
@@ -423,7 +430,7 @@ class RecordPane(QWidget):
             return False
         if not self.save():
             return False
-        if self._safe(lambda: accept(self.store, s), None, "The label could not be saved") is None:
+        if self._safe(lambda: accept(self.store, s), None, self.tr("The label could not be saved")) is None:
             return False
         record = self._safe(lambda: self.store.get(s.record_id), None)
         if record is not None:

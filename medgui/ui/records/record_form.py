@@ -11,6 +11,7 @@ step there: the document stops merging into a step once it is marked unmodified.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -23,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-OPEN_PLACEHOLDER = "Write or paste the record here…"
-CLOSED_PLACEHOLDER = "No record is open: choose one in the list, or press New."
+OPEN_PLACEHOLDER = QT_TRANSLATE_NOOP("RecordForm", "Write or paste the record here…")
+CLOSED_PLACEHOLDER = QT_TRANSLATE_NOOP("RecordForm", "No record is open: choose one in the list, or press New.")
 
 
 class RecordForm(QWidget):
@@ -32,17 +33,19 @@ class RecordForm(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.patient_edit = QLineEdit(placeholderText="Pseudonymous reference, e.g. P-0042")
-        self.title_edit = QLineEdit(placeholderText="Title")
-        self.body_edit = QPlainTextEdit(placeholderText=OPEN_PLACEHOLDER)
+        self.patient_edit = QLineEdit(placeholderText=self.tr("Pseudonymous reference, e.g. P-0042"))
+        self.title_edit = QLineEdit(placeholderText=self.tr("Title"))
+        self.body_edit = QPlainTextEdit(placeholderText=self.tr(OPEN_PLACEHOLDER))
         self.body_edit.setObjectName("bodyEdit")
         bar = QToolBar()
         # QPlainTextEdit already handles Ctrl+Z / Ctrl+Shift+Z (and Ctrl+Y) itself; the
         # actions add buttons without competing shortcuts.
-        self.undo_action = bar.addAction("Undo", self.body_edit.undo)
-        self.undo_action.setToolTip(f"Undo ({QKeySequence(QKeySequence.StandardKey.Undo).toString()})")
-        self.redo_action = bar.addAction("Redo", self.body_edit.redo)
-        self.redo_action.setToolTip(f"Redo ({QKeySequence(QKeySequence.StandardKey.Redo).toString()})")
+        self.undo_action = bar.addAction(self.tr("Undo"), self.body_edit.undo)
+        self.undo_action.setToolTip(self.tr("Undo ({0})").format(
+            QKeySequence(QKeySequence.StandardKey.Undo).toString()))
+        self.redo_action = bar.addAction(self.tr("Redo"), self.body_edit.redo)
+        self.redo_action.setToolTip(self.tr("Redo ({0})").format(
+            QKeySequence(QKeySequence.StandardKey.Redo).toString()))
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
         self.body_edit.undoAvailable.connect(self.undo_action.setEnabled)
@@ -54,8 +57,8 @@ class RecordForm(QWidget):
         top.addStretch(1)
         top.addWidget(self.save_status)
         form = QFormLayout()
-        form.addRow("Patient", self.patient_edit)
-        form.addRow("Title", self.title_edit)
+        form.addRow(self.tr("Patient"), self.patient_edit)
+        form.addRow(self.tr("Title"), self.title_edit)
         box = QVBoxLayout(self)
         box.setContentsMargins(4, 4, 4, 4)
         box.addLayout(top)
@@ -71,7 +74,7 @@ class RecordForm(QWidget):
         for edit in self.edits:
             edit.setEnabled(is_open)
             edit.setReadOnly(not editable)
-        self.body_edit.setPlaceholderText(OPEN_PLACEHOLDER if is_open else CLOSED_PLACEHOLDER)
+        self.body_edit.setPlaceholderText(self.tr(OPEN_PLACEHOLDER if is_open else CLOSED_PLACEHOLDER))
 
     def mark_undo_boundary(self) -> None:
         """Start a new undo step: the next keystroke does not merge into the last one."""

@@ -43,11 +43,11 @@ class RecordBrowser(QWidget):
         super().__init__(parent)
         self._search_timer = QTimer(self, singleShot=True, interval=self.SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.sig_filters_changed)
-        self.search_edit = QLineEdit(placeholderText="Search text or patient…", clearButtonEnabled=True)
+        self.search_edit = QLineEdit(placeholderText=self.tr("Search text or patient…"), clearButtonEnabled=True)
         self.search_edit.setObjectName("recordSearch")
         self.search_edit.textChanged.connect(lambda _t: self._search_timer.start())
-        self.label_combo = QComboBox(toolTip="Latest classification")
-        self.patient_combo = QComboBox(toolTip="Patient reference")
+        self.label_combo = QComboBox(toolTip=self.tr("Latest classification"))
+        self.patient_combo = QComboBox(toolTip=self.tr("Patient reference"))
         for combo in (self.label_combo, self.patient_combo):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.currentIndexChanged.connect(lambda _i: self.sig_filters_changed.emit())
@@ -71,26 +71,26 @@ class RecordBrowser(QWidget):
             lambda current, _previous: self.sig_row_chosen.emit(current.row()))
 
         bar = QToolBar()
-        self.new_action = bar.addAction("New")
+        self.new_action = bar.addAction(self.tr("New"))
         self.new_action.setShortcut(QKeySequence.StandardKey.New)
-        self.duplicate_action = bar.addAction("Duplicate")
-        self.delete_action = bar.addAction("Delete")
-        self.delete_action.setToolTip("Move the record to the trash (Delete in the list)")
-        self.delete_key_action = QAction("In the record list: move the record to the trash "
-                                         "(asks first)", self.table)
+        self.duplicate_action = bar.addAction(self.tr("Duplicate"))
+        self.delete_action = bar.addAction(self.tr("Delete"))
+        self.delete_action.setToolTip(self.tr("Move the record to the trash (Delete in the list)"))
+        self.delete_key_action = QAction(self.tr("In the record list: move the record to the trash "
+                                                 "(asks first)"), self.table)
         self.delete_key_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self.delete_key_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.table.addAction(self.delete_key_action)
-        self.trash_action = bar.addAction("Trash")
+        self.trash_action = bar.addAction(self.tr("Trash"))
         self.trash_action.setCheckable(True)
-        self.trash_action.setToolTip("Show the records in the trash")
-        self.restore_action = bar.addAction("Restore")
-        self.purge_action = bar.addAction("Delete forever")
+        self.trash_action.setToolTip(self.tr("Show the records in the trash"))
+        self.restore_action = bar.addAction(self.tr("Restore"))
+        self.purge_action = bar.addAction(self.tr("Delete forever"))
         io_bar = QToolBar()
-        self.import_action = io_bar.addAction("Import…")
-        self.import_action.setToolTip("Import .txt files (one record each) or a .csv file")
-        self.export_action = io_bar.addAction("Export…")
-        self.export_action.setToolTip("Export the records to a .csv file")
+        self.import_action = io_bar.addAction(self.tr("Import…"))
+        self.import_action.setToolTip(self.tr("Import .txt files (one record each) or a .csv file"))
+        self.export_action = io_bar.addAction(self.tr("Export…"))
+        self.export_action.setToolTip(self.tr("Export the records to a .csv file"))
         self.status = QLabel("")
         self.status.setObjectName("listStatus")
 
@@ -116,9 +116,9 @@ class RecordBrowser(QWidget):
     def set_choices(self, labels: Sequence[str], patient_refs: Sequence[str]) -> None:
         """Refill the filter combos, keeping the current choice where it still exists."""
         for combo, first, items in (
-            (self.label_combo, "All labels",
-             [("Unclassified", UNCLASSIFIED)] + [(label, label) for label in labels]),
-            (self.patient_combo, "All patients", [(ref, ref) for ref in patient_refs]),
+            (self.label_combo, self.tr("All labels"),
+             [(self.tr("Unclassified"), UNCLASSIFIED)] + [(label, label) for label in labels]),
+            (self.patient_combo, self.tr("All patients"), [(ref, ref) for ref in patient_refs]),
         ):
             chosen = combo.currentData()
             combo.blockSignals(True)

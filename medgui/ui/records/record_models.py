@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextDocument
 
 from medgui.core.records.store import Record
+from medgui.ui.i18n import format_datetime
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -23,17 +30,20 @@ UNREAD = QColor(128, 128, 128)
 
 
 def local_time(iso: str) -> str:
-    """``2024-05-01 14:03`` in the workstation's time zone (stored times are UTC)."""
-    try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return iso
+    """In the workstation's time zone (stored times are UTC) and the locale's date format
+    (``2024-05-01 14:03`` without a locale; text that is not ISO 8601 as it is)."""
+    return format_datetime(iso)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("RecordTableModel", text)
 
 
 class RecordTableModel(QAbstractTableModel):
     """The record list: title, patient reference, modified time, latest label."""
 
-    HEADERS = ("Title", "Patient", "Modified", "Label")
+    HEADERS = (QT_TRANSLATE_NOOP("RecordTableModel", "Title"), QT_TRANSLATE_NOOP("RecordTableModel", "Patient"),
+               QT_TRANSLATE_NOOP("RecordTableModel", "Modified"), QT_TRANSLATE_NOOP("RecordTableModel", "Label"))
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -72,7 +82,7 @@ class RecordTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
+            return _tr(self.HEADERS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -82,7 +92,7 @@ class RecordTableModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
-                return record.title or "(untitled)"
+                return record.title or _tr("(untitled)")
             if column == 1:
                 return record.patient_ref
             if column == 2:
@@ -90,7 +100,7 @@ class RecordTableModel(QAbstractTableModel):
             latest = record.latest
             if latest is None:
                 return ""
-            return latest.label or "uncertain"
+            return latest.label or _tr("uncertain")
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return record.body[:300]
         if role == Qt.ItemDataRole.UserRole:
@@ -131,7 +141,8 @@ def highlight(document: QTextDocument, text: str, tokens: Sequence[dict[str, Any
     if unread_from is not None and 0 <= unread_from < len(text):
         fmt = QTextCharFormat()
         fmt.setForeground(UNREAD)
-        fmt.setToolTip("not read by the model: it reads only the start of a long text")
+        fmt.setToolTip(QCoreApplication.translate(
+            "Highlight", "not read by the model: it reads only the start of a long text"))
         cursor.setPosition(offsets[unread_from])
         cursor.setPosition(offsets[-1], QTextCursor.MoveMode.KeepAnchor)
         cursor.mergeCharFormat(fmt)
@@ -150,11 +161,12 @@ def highlight(document: QTextDocument, text: str, tokens: Sequence[dict[str, Any
         fmt = QTextCharFormat()
         if abs(weight) >= 0.05:
             fmt.setBackground(_tint(TOWARD if weight > 0 else AWAY, 0.15 + 0.85 * abs(weight)))
-        tip = "not read by the model" if unread else f"weight {weight:+.2f}"
+        tip = (QCoreApplication.translate("Highlight", "not read by the model") if unread
+               else QCoreApplication.translate("Highlight", "weight {0}").format(f"{weight:+.2f}"))
         if negated:
             fmt.setFontStrikeOut(True)
             fmt.setForeground(NEGATED)
-            tip += " · negated finding"
+            tip += " · " + QCoreApplication.translate("Highlight", "negated finding")
         fmt.setToolTip(tip)
         cursor.setPosition(offsets[start])
         cursor.setPosition(offsets[end], QTextCursor.MoveMode.KeepAnchor)
@@ -164,7 +176,15 @@ def highlight(document: QTextDocument, text: str, tokens: Sequence[dict[str, Any
 
 
 LEGEND_HTML = (
-    f"<span style='background-color:{_tint(TOWARD, 0.8).name()}'>&nbsp;toward the label&nbsp;</span>"
-    f"&nbsp; <span style='background-color:{_tint(AWAY, 0.8).name()}'>&nbsp;away from it&nbsp;</span>"
-    f"&nbsp; <span style='color:{NEGATED.name()}; text-decoration:line-through'>negated finding</span>"
+    f"<span style='background-color:{_tint(TOWARD, 0.8).name()}'>&nbsp;{{0}}&nbsp;</span>"
+    f"&nbsp; <span style='background-color:{_tint(AWAY, 0.8).name()}'>&nbsp;{{1}}&nbsp;</span>"
+    f"&nbsp; <span style='color:{NEGATED.name()}; text-decoration:line-through'>{{2}}</span>"
 )
+
+
+def legend_html() -> str:
+    """The highlight colours' legend, in the interface's language."""
+    translate = QCoreApplication.translate
+    return LEGEND_HTML.format(translate("Highlight", "toward the label"),
+                              translate("Highlight", "away from it"),
+                              translate("Highlight", "negated finding"))

@@ -52,17 +52,17 @@ class RecordTransfer(QObject):
         self._jobs.append(job)
         job.sig_result.connect(done)
         job.sig_errored.connect(lambda error: handle_error(
-            self._view, title, error, lambda message: self.sig_failed.emit(f"{title}: {message}")))
+            self._view, title, error, lambda message: self.sig_failed.emit(self.tr("{0}: {1}").format(title, message))))
         job.sig_finished.connect(lambda: self._jobs.remove(job))
         return job
 
     def import_files(self, paths: Sequence[str | Path]) -> Job:
         """Import ``.txt``/``.csv`` files in the background (all or none)."""
         store, files = self.store, list(paths)
-        return self._run(lambda: record_io.import_files(store, files), "Import failed",
+        return self._run(lambda: record_io.import_files(store, files), self.tr("Import failed"),
                          self.sig_imported.emit)
 
     def export_records(self, path: str | Path, include_deleted: bool = False) -> Job:
         store, name = self.store, Path(path).name
         return self._run(lambda: record_io.export_records(store, path, include_deleted=include_deleted),
-                         "Export failed", lambda n: self.sig_exported.emit(int(n), name))
+                         self.tr("Export failed"), lambda n: self.sig_exported.emit(int(n), name))

@@ -4,6 +4,7 @@
 ``ConfusionMatrixChart`` heat map of true x predicted counts, with the counts written in
 ``RocChart``           ROC curve, chance diagonal and the current operating point
 ``ClassBarChart``      one bar per class (counts per class, or any per-class number)
+``ReliabilityChart``   confidence against accuracy per bin, the diagonal, and the ECE
 
 Each keeps the numbers it shows (``series``, ``matrix``, ``values``...) so tests can
 read what is drawn without reading pixels.
@@ -64,17 +65,17 @@ class TrainingCurves(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.loss_plot = _plot("Loss", "epoch", "loss")
-        self.acc_plot = _plot("Accuracy", "epoch", "accuracy")
+        self.loss_plot = _plot(self.tr("Loss"), self.tr("epoch"), self.tr("loss"))
+        self.acc_plot = _plot(self.tr("Accuracy"), self.tr("epoch"), self.tr("accuracy"))
         self.acc_plot.setYRange(0, 1.0, padding=0.02)
         self._curves: dict[str, pg.PlotDataItem] = {}
         # Loss falls and accuracy rises: keep each legend in the corner the curves leave free.
         for plot, key, offset in ((self.loss_plot, "loss", (-10, 10)),
                                   (self.acc_plot, "accuracy", (-10, -10))):
             plot.addLegend(offset=offset)
-            self._curves[key] = plot.plot(name="training", pen=TRAIN_PEN, symbol="o", symbolSize=5,
+            self._curves[key] = plot.plot(name=self.tr("training"), pen=TRAIN_PEN, symbol="o", symbolSize=5,
                                           symbolBrush="#1f77b4")
-            self._curves[f"val_{key}"] = plot.plot(name="validation", pen=VAL_PEN, symbol="s",
+            self._curves[f"val_{key}"] = plot.plot(name=self.tr("validation"), pen=VAL_PEN, symbol="s",
                                                    symbolSize=5, symbolBrush="#d62728")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -147,9 +148,9 @@ class ConfusionMatrixChart(pg.PlotWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setTitle("Confusion matrix (test split)", size="10pt")
-        self.setLabel("bottom", "predicted")
-        self.setLabel("left", "true")
+        self.setTitle(self.tr("Confusion matrix (test split)"), size="10pt")
+        self.setLabel("bottom", self.tr("predicted"))
+        self.setLabel("left", self.tr("true"))
         self.setMenuEnabled(False)
         self.setMouseEnabled(x=False, y=False)
         self.hideButtons()
@@ -184,8 +185,8 @@ class ConfusionMatrixChart(pg.PlotWidget):
                 rect = pg.QtWidgets.QGraphicsRectItem(j, i, 1, 1)
                 rect.setBrush(pg.mkBrush(color))
                 rect.setPen(pg.mkPen("#888", width=0.5))
-                rect.setToolTip(f"true {self.classes[i]}, predicted {self.classes[j]}: "
-                                f"{self.matrix[i, j]}")
+                rect.setToolTip(self.tr("true {0}, predicted {1}: {2}").format(
+                    self.classes[i], self.classes[j], self.matrix[i, j]))
                 self.addItem(rect)
                 self._items.append(rect)
                 if n > 20:
@@ -223,7 +224,8 @@ class ConfusionMatrixChart(pg.PlotWidget):
         left.setTicks([[(k + 0.5, name) for k, name in enumerate(left_names)]])
         # String ticks do not widen the axis by themselves; size it for the longest name.
         left.setWidth(left_width)
-        self.setLabel("bottom", "predicted (numbered as the rows)" if self.numbered else "predicted")
+        self.setLabel("bottom", self.tr("predicted (numbered as the rows)") if self.numbered
+                      else self.tr("predicted"))
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
@@ -236,8 +238,8 @@ class RocChart(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot = _plot("ROC curve", "1 − specificity (false-positive rate)",
-                          "sensitivity (true-positive rate)")
+        self.plot = _plot(self.tr("ROC curve"), self.tr("1 − specificity (false-positive rate)"),
+                          self.tr("sensitivity (true-positive rate)"))
         self.plot.setXRange(0, 1, padding=0.02)
         self.plot.setYRange(0, 1, padding=0.02)
         self.plot.plot([0, 1], [0, 1], pen=pg.mkPen("#999", style=Qt.PenStyle.DashLine))
@@ -259,11 +261,12 @@ class RocChart(QWidget):
         self.fpr, self.tpr = np.asarray(fpr, float), np.asarray(tpr, float)
         self.curve.setData(self.fpr, self.tpr)
         if auc is None:
-            self.caption.setText("AUC not available")
+            self.caption.setText(self.tr("AUC not available"))
         elif ci is not None and len(ci) == 2 and all(v is not None for v in ci):
-            self.caption.setText(f"AUC {auc:.3f}  (95 % CI {ci[0]:.3f} – {ci[1]:.3f})")
+            self.caption.setText(self.tr("AUC {0}  (95 % CI {1} – {2})").format(
+                f"{auc:.3f}", f"{ci[0]:.3f}", f"{ci[1]:.3f}"))
         else:
-            self.caption.setText(f"AUC {auc:.3f}")
+            self.caption.setText(self.tr("AUC {0}").format(f"{auc:.3f}"))
 
     def set_operating_point(self, sensitivity: float, specificity: float) -> None:
         """Mark the point (1 − specificity, sensitivity) on the curve."""
@@ -271,11 +274,72 @@ class RocChart(QWidget):
         self.marker.setData([self.point[0]], [self.point[1]])
 
 
+def _bin_points(reliability: Any) -> list[tuple[float, float, int]]:
+    """``(confidence, accuracy, count)`` of each well-formed bin (a card is data: checked)."""
+    bins = reliability.get("bins") if isinstance(reliability, Mapping) else None
+    out = []
+    for b in bins if isinstance(bins, list) else []:
+        try:
+            point = (float(b["confidence"]), float(b["accuracy"]), int(b["count"]))
+        except (TypeError, KeyError, ValueError):
+            continue
+        if all(np.isfinite(point[:2])) and 0 <= point[0] <= 1 and 0 <= point[1] <= 1:
+            out.append(point)
+    return out
+
+
+class ReliabilityChart(QWidget):
+    """Reliability diagram: per confidence bin, how often the model was right.
+
+    Points on the dashed diagonal are well calibrated; below it the model is surer than
+    it should be. The caption gives the ECE (count-weighted mean gap). Feed it the
+    ``reliability`` entry of an evaluation (``calibration.reliability_curve``).
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = _plot(self.tr("Reliability"), self.tr("confidence (top predicted probability)"),
+                          self.tr("accuracy (share right)"))
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        self.plot.setXRange(0, 1, padding=0.02)
+        self.plot.setYRange(0, 1, padding=0.02)
+        self.plot.plot([0, 1], [0, 1], pen=pg.mkPen("#999", style=Qt.PenStyle.DashLine))
+        self.curve = self.plot.plot(pen=TRAIN_PEN, symbol="o", symbolSize=7, symbolBrush="#1f77b4")
+        self.caption = QLabel()
+        self.caption.setObjectName("reliabilityCaption")
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.caption)
+        self.points: list[tuple[float, float, int]] = []
+        self.ece: float | None = None
+
+    def set_reliability(self, reliability: Any, ece: Any = None) -> None:
+        """Draw ``reliability`` (``{"bins": [...], "ece": ...}``); None clears the chart."""
+        self.points = _bin_points(reliability)
+        value = reliability.get("ece") if ece is None and isinstance(reliability, Mapping) else ece
+        self.ece = float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+        self.curve.setData([p[0] for p in self.points], [p[1] for p in self.points])
+        if not self.points:
+            self.caption.setText(self.tr("No reliability data for this model."))
+        elif self.ece is None:
+            self.caption.setText(self.tr("On the diagonal: the model is right as often as it says."))
+        else:
+            self.caption.setText(self.tr("ECE {0:.3f}: the mean gap between confidence and accuracy; "
+                                         "below the diagonal the model is surer than it should be.")
+                                 .format(self.ece))
+
+
 class ClassBarChart(pg.PlotWidget):
     """One bar per class with its value written above it."""
 
-    def __init__(self, title: str = "", ylabel: str = "count", parent: QWidget | None = None) -> None:
+    def __init__(self, title: str = "", ylabel: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        if ylabel is None:
+            ylabel = self.tr("count")
         if title:
             self.setTitle(title, size="10pt")
         self.setLabel("left", ylabel)

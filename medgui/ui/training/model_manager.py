@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -37,10 +37,38 @@ from PySide6.QtWidgets import (
 from medgui.core.errors import ModelLoadError
 from medgui.core.models.card import CARD_FILE, ModelCard, metrics_heading, printable
 from medgui.core.models.registry import EXPORT_SUFFIX, TASKS, BrokenEntry, Registry
+from medgui.core.training.chance import stored_warnings
 from medgui.ui.errors import handle_error, show_inline
+from medgui.ui.style import ERROR_COLOR
+from medgui.ui.training.charts import ReliabilityChart
 from medgui.workers.jobs import Job, JobError, ThreadRunner
 
 COLUMNS = ["name", "version", "task", "created", "active", "source"]
+#: The table's headers, by column (``COLUMNS`` are the keys).
+HEADERS = {"name": QT_TRANSLATE_NOOP("ModelManagerDialog", "name"),
+           "version": QT_TRANSLATE_NOOP("ModelManagerDialog", "version"),
+           "task": QT_TRANSLATE_NOOP("ModelManagerDialog", "task"),
+           "created": QT_TRANSLATE_NOOP("ModelManagerDialog", "created"),
+           "active": QT_TRANSLATE_NOOP("ModelManagerDialog", "active"),
+           "source": QT_TRANSLATE_NOOP("ModelManagerDialog", "source")}
+#: A task key as the user reads it.
+TASK_NAMES = {"image": QT_TRANSLATE_NOOP("ModelManagerDialog", "image"),
+              "text": QT_TRANSLATE_NOOP("ModelManagerDialog", "text")}
+#: The card's metric rows, by key.
+METRIC_NAMES = {"accuracy": QT_TRANSLATE_NOOP("ModelManagerDialog", "accuracy"),
+                "macro_f1": QT_TRANSLATE_NOOP("ModelManagerDialog", "macro-f1"),
+                "auc": QT_TRANSLATE_NOOP("ModelManagerDialog", "auc"),
+                "sensitivity": QT_TRANSLATE_NOOP("ModelManagerDialog", "sensitivity"),
+                "specificity": QT_TRANSLATE_NOOP("ModelManagerDialog", "specificity")}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ModelManagerDialog", text)
+
+
+def task_name(task: str) -> str:
+    """``task`` (``image``, ``text``) in the interface language; other text as it is."""
+    return _tr(TASK_NAMES[task]) if task in TASK_NAMES else task
 
 
 def _esc(value: Any) -> str:
@@ -58,50 +86,63 @@ def _num(value: Any) -> str:
 
 def _fmt(value: Any, ci: Any = None) -> str:
     if isinstance(value, dict) and "mean" in value:  # k-fold summary
-        return f"{_num(value['mean'])} ± {_num(value.get('std', 0))} (mean ± SD)"
+        return QCoreApplication.translate("ModelManagerDialog", "{0} ± {1} (mean ± SD)").format(
+            _num(value["mean"]), _num(value.get("std", 0)))
     if not isinstance(value, int | float) or isinstance(value, bool):
         return _esc(value)
     text = f"{value:.3f}"
     if isinstance(ci, list | tuple) and len(ci) == 2 and None not in ci:
-        text += f" <span style='color:#555'>(95 % CI {_num(ci[0])} – {_num(ci[1])})</span>"
+        interval = QCoreApplication.translate("ModelManagerDialog", "(95 % CI {0} – {1})").format(
+            _num(ci[0]), _num(ci[1]))
+        text += f" <span style='color:#555'>{interval}</span>"
     return text
 
 
 def card_html(card: ModelCard, active: bool = False) -> str:
     """The card as HTML for the manager's card view (card text escaped, see ``_esc``)."""
     e = _esc
+    translate = QCoreApplication.translate
     out = [f"<h2>{e(card.ref)}</h2>"]
-    tags = [e(card.task)]
+    tags = [e(task_name(card.task))]
     if active:
-        tags.append("<b style='color:#0a7d2c'>active</b>")
+        tags.append("<b style='color:#0a7d2c'>" + translate("ModelManagerDialog", "active") + "</b>")
     if card.builtin:
-        tags.append("shipped with medgui")
-    out.append(f"<p>{' · '.join(tags)}<br>created {e(card.created or '?')}</p>")
-    rows = [("Architecture", e(card.architecture)), ("Classes", e(", ".join(card.classes)))]
+        tags.append(translate("ModelManagerDialog", "shipped with medgui"))
+    created = translate("ModelManagerDialog", "created {0}").format(e(card.created or "?"))
+    out.append(f"<p>{' · '.join(tags)}<br>{created}</p>")
+    rows = [(translate("ModelManagerDialog", "Architecture"), e(card.architecture)),
+            (translate("ModelManagerDialog", "Classes"), e(", ".join(card.classes)))]
     if card.threshold is not None:
         positive = card.positive_class or (card.classes[-1] if card.classes else "?")
-        rows.append(("Threshold", f"calls {e(positive)} when P ≥ {card.threshold:.3f}"))
+        rows.append((translate("ModelManagerDialog", "Threshold"),
+                     translate("ModelManagerDialog", "calls {0} when P ≥ {1}").format(
+                         e(positive), f"{card.threshold:.3f}")))
     out.append(_table(rows))
     m = card.metrics or {}
     metric_rows = []
     for key in ("accuracy", "macro_f1", "auc", "sensitivity", "specificity"):
         if key in m and m[key] is not None:
-            metric_rows.append((key.replace("_", "-"), _fmt(m[key], m.get(f"{key}_ci"))))
+            metric_rows.append((_tr(METRIC_NAMES[key]), _fmt(m[key], m.get(f"{key}_ci"))))
     op = m.get("operating_point")
     if isinstance(op, dict):
-        point = (f"sensitivity {_num(op.get('sensitivity', 0))}, "
-                 f"specificity {_num(op.get('specificity', 0))}")
-        metric_rows.append(("at the chosen threshold", point))
+        point = translate("ModelManagerDialog", "sensitivity {0}, specificity {1}").format(
+            _num(op.get("sensitivity", 0)), _num(op.get("specificity", 0)))
+        metric_rows.append((translate("ModelManagerDialog", "at the chosen threshold"), point))
     if m.get("n") is not None:
-        metric_rows.append(("examples", e(str(m["n"]))))
+        metric_rows.append((translate("ModelManagerDialog", "examples"), e(str(m["n"]))))
     if m.get("evaluated_on"):
-        metric_rows.append(("evaluated on", e(str(m["evaluated_on"]))))
+        metric_rows.append((translate("ModelManagerDialog", "evaluated on"), e(str(m["evaluated_on"]))))
     if metric_rows:
         heading = metrics_heading(card)
         out.append(f"<h3>{e(heading[:1].upper() + heading[1:])}</h3>" + _table(metric_rows))
     per_class = m.get("per_class")
     if isinstance(per_class, dict) and per_class:
-        head = "<tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>"
+        head = "<tr>" + "".join(f"<th>{translate('ModelManagerDialog', h)}</th>" for h in (
+            QT_TRANSLATE_NOOP("ModelManagerDialog", "class"),
+            QT_TRANSLATE_NOOP("ModelManagerDialog", "precision"),
+            QT_TRANSLATE_NOOP("ModelManagerDialog", "recall"),
+            QT_TRANSLATE_NOOP("ModelManagerDialog", "F1"),
+            QT_TRANSLATE_NOOP("ModelManagerDialog", "support"))) + "</tr>"
         body = "".join(
             f"<tr><td>{e(c)}</td><td>{_num(v.get('precision', 0))}</td><td>{_num(v.get('recall', 0))}</td>"
             f"<td>{_num(v.get('f1', 0))}</td><td>{e(v.get('support', ''))}</td></tr>"
@@ -110,27 +151,41 @@ def card_html(card: ModelCard, active: bool = False) -> str:
     kfold = m.get("kfold")
     if isinstance(kfold, dict) and kfold.get("folds"):
         rows = [(e(k), _fmt(v)) for k, v in kfold.items() if isinstance(v, dict)]
-        out.append(f"<h3>{e(kfold['folds'])}-fold cross-validation</h3>" + _table(rows))
+        heading = translate("ModelManagerDialog", "{0}-fold cross-validation").format(e(kfold["folds"]))
+        out.append(f"<h3>{heading}</h3>" + _table(rows))
     fp = card.data_fingerprint or {}
     if fp:
         fp_counts: dict[Any, Any] = fp["counts"] if isinstance(fp.get("counts"), dict) else {}
         counts = ", ".join(f"{e(k)} {e(v)}" for k, v in fp_counts.items())
-        rows = [("Source", e(fp.get("source", "?"))),
-                ("Examples", f"{e(fp.get('n_items', '?'))} ({counts})"),
-                ("Data sha256", f"<code>{e(str(fp.get('sha256', ''))[:16])}…</code>")]
-        for key, label in (("unreadable", "Unreadable files skipped"),
-                           ("duplicates_removed", "Duplicates removed"),
-                           ("cross_class_removed", "Filed under two classes, left out")):
+        rows = [(translate("ModelManagerDialog", "Source"), e(fp.get("source", "?"))),
+                (translate("ModelManagerDialog", "Examples"), f"{e(fp.get('n_items', '?'))} ({counts})"),
+                (translate("ModelManagerDialog", "Data sha256"),
+                 f"<code>{e(str(fp.get('sha256', ''))[:16])}…</code>")]
+        for key, label in (("unreadable", QT_TRANSLATE_NOOP("ModelManagerDialog", "Unreadable files skipped")),
+                           ("duplicates_removed", QT_TRANSLATE_NOOP("ModelManagerDialog", "Duplicates removed")),
+                           ("cross_class_removed",
+                            QT_TRANSLATE_NOOP("ModelManagerDialog", "Filed under two classes, left out"))):
             if fp.get(key):
-                rows.append((label, e(fp[key])))
-        out.append("<h3>Training data</h3>" + _table(rows))
+                rows.append((_tr(label), e(fp[key])))
+        out.append("<h3>" + translate("ModelManagerDialog", "Training data") + "</h3>" + _table(rows))
     if card.training:
         shown = {k: v for k, v in card.training.items() if not isinstance(v, dict | list) or k == "split"}
         rows = [(e(k), e(json.dumps(v) if isinstance(v, dict | list) else v)) for k, v in shown.items()]
-        out.append("<h3>Training configuration</h3>" + _table(rows))
+        out.append("<h3>" + translate("ModelManagerDialog", "Training configuration") + "</h3>"
+                   + _table(rows))
     if card.notes:
-        out.append(f"<h3>Notes</h3><p>{e(card.notes)}</p>")
+        out.append("<h3>" + translate("ModelManagerDialog", "Notes") + f"</h3><p>{e(card.notes)}</p>")
     return "".join(out)
+
+
+def chance_html(metrics: dict[str, Any]) -> str:
+    """The chance check's warnings, in red above the card (empty when there are none)."""
+    warnings = stored_warnings(metrics)
+    if not warnings:
+        return ""
+    items = "".join(f"<li>{_esc(w)}</li>" for w in warnings)
+    heading = QCoreApplication.translate("ModelManagerDialog", "This model may be no better than chance.")
+    return f"<div style='color:{ERROR_COLOR}'><b>⚠ {heading}</b><ul>{items}</ul></div>"
 
 
 def already_registered(archive: Path, registry: Registry) -> ModelCard | None:
@@ -178,7 +233,7 @@ class ModelManagerDialog(QDialog):
     def __init__(self, registry: Registry | None = None, parent: QWidget | None = None,
                  runner: ThreadRunner | None = None, ml: Any = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Models")
+        self.setWindowTitle(self.tr("Models"))
         self.registry = registry or Registry()
         self.runner = runner or ThreadRunner(self)
         self._ml = ml
@@ -188,7 +243,7 @@ class ModelManagerDialog(QDialog):
         self.job: Job | None = None
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("modelTable")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([_tr(HEADERS[c]) for c in COLUMNS])
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -199,10 +254,13 @@ class ModelManagerDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.card_view = QTextBrowser()
         self.card_view.setObjectName("cardView")
-        self.activate_button = QPushButton("Activate")
-        self.import_button = QPushButton("Import…")
-        self.export_button = QPushButton("Export…")
-        self.delete_button = QPushButton("Delete")
+        self.reliability = ReliabilityChart()  # the selected model's calibration, when recorded
+        self.reliability.setMinimumHeight(220)
+        self.confirm_box: QMessageBox | None = None
+        self.activate_button = QPushButton(self.tr("Activate"))
+        self.import_button = QPushButton(self.tr("Import…"))
+        self.export_button = QPushButton(self.tr("Export…"))
+        self.delete_button = QPushButton(self.tr("Delete"))
         self.activate_button.clicked.connect(self.activate_selected)
         self.import_button.clicked.connect(self._choose_import)
         self.export_button.clicked.connect(self._choose_export)
@@ -220,7 +278,11 @@ class ModelManagerDialog(QDialog):
         buttons.addWidget(close)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
-        split.addWidget(self.card_view)
+        card_side = QSplitter(Qt.Orientation.Vertical)
+        card_side.addWidget(self.card_view)
+        card_side.addWidget(self.reliability)
+        card_side.setSizes([380, 240])
+        split.addWidget(card_side)
         split.setSizes([460, 480])
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
@@ -245,10 +307,10 @@ class ModelManagerDialog(QDialog):
         active = self.active_refs()
         self.table.setRowCount(len(self.cards) + len(self.broken))
         for r, card in enumerate(self.cards):
-            values = [printable(card.name), str(card.version), card.task,
+            values = [printable(card.name), str(card.version), task_name(card.task),
                       printable(card.created[:19].replace("T", " ")),
-                      "● active" if card.ref in active else "",
-                      "shipped" if card.builtin else "yours"]
+                      self.tr("● active") if card.ref in active else "",
+                      self.tr("shipped") if card.builtin else self.tr("yours")]
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if c == 4 and value:
@@ -256,11 +318,12 @@ class ModelManagerDialog(QDialog):
                 self.table.setItem(r, c, item)
         for r, entry in enumerate(self.broken, start=len(self.cards)):
             # Not selectable: nothing can be done with it here (`medgui models delete` removes it).
-            values = [printable(entry.name), printable(entry.version), "", "", "", f"broken: {entry.reason}"]
+            values = [printable(entry.name), printable(entry.version), "", "", "",
+                      self.tr("broken: {0}").format(entry.reason)]
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setFlags(Qt.ItemFlag.NoItemFlags)
-                item.setToolTip(f"{printable(entry.ref)} cannot be used: {entry.reason}")
+                item.setToolTip(self.tr("{0} cannot be used: {1}").format(printable(entry.ref), entry.reason))
                 self.table.setItem(r, c, item)
         refs = [c.ref for c in self.cards]
         row = refs.index(current) if current in refs else (0 if refs else -1)
@@ -284,24 +347,52 @@ class ModelManagerDialog(QDialog):
         self.activate_button.setEnabled(card is not None and not busy)
         self.export_button.setEnabled(card is not None and not busy)
         self.delete_button.setEnabled(card is not None and not card.builtin and not busy)
-        self.delete_button.setToolTip("Shipped models cannot be deleted" if card and card.builtin else "")
+        self.delete_button.setToolTip(self.tr("Shipped models cannot be deleted")
+                                      if card and card.builtin else "")
         self.import_button.setEnabled(not busy)
+        metrics = card.metrics if card is not None and isinstance(card.metrics, dict) else {}
+        self.reliability.set_reliability(metrics.get("reliability"), metrics.get("ece"))
+        self.reliability.setVisible(bool(self.reliability.points))
         if card is None:
-            self.card_view.setHtml("<p>No models yet: train one with the training wizard.</p>")
+            self.card_view.setHtml("<p>" + self.tr("No models yet: train one with the training wizard.")
+                                   + "</p>")
         else:
-            self.card_view.setHtml(card_html(card, card.ref in self.active_refs()))
+            self.card_view.setHtml(chance_html(metrics) + card_html(card, card.ref in self.active_refs()))
 
     # -- actions ----------------------------------------------------------------------
-    def activate_selected(self) -> None:
+    def activate_selected(self) -> QMessageBox | None:
+        """Activate the selected model; one the chance check warns about only after a
+        confirmation (a non-blocking box, No by default, returned)."""
         card = self.selected()
         if card is None:
-            return
+            return None
+        warnings = stored_warnings(card.metrics)
+        if not warnings:
+            self._activate(card)
+            return None
+        text = (self.tr("The evaluation of {0} warns that it may be no better than chance:").format(
+            printable(card.ref)) + "\n\n" + "\n".join(f"• {printable(w)}" for w in warnings) + "\n\n"
+            + self.tr("Make it the active {0} model anyway, used for every new reading?").format(
+                task_name(card.task)))
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("No better than chance"), text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("confirmChanceActivate")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.accepted.connect(lambda: self._activate(card))
+        box.finished.connect(lambda _result: setattr(self, "confirm_box", None))
+        self.confirm_box = box
+        box.open()
+        return box
+
+    def _activate(self, card: ModelCard) -> None:
         try:
             self.registry.activate(card.ref)  # one small atomic JSON write
         except ModelLoadError as exc:
-            show_inline(self.status, f"Cannot activate the model: {exc}")
+            show_inline(self.status, self.tr("Cannot activate the model: {0}").format(exc))
             return
-        show_inline(self.status, f"{card.ref} is now the active {card.task} model.", "")
+        show_inline(self.status, self.tr("{0} is now the active {1} model.").format(
+            card.ref, task_name(card.task)), "")
         self.refresh(card.ref)
         self.sig_changed.emit()
 
@@ -311,15 +402,16 @@ class ModelManagerDialog(QDialog):
         if card is None:
             return None
         if card.builtin:
-            show_inline(self.status, f"Cannot delete: {card.ref} is shipped with medgui and cannot "
-                                     "be deleted; activate another model instead.")
+            show_inline(self.status, self.tr("Cannot delete: {0} is shipped with medgui and cannot "
+                                             "be deleted; activate another model instead.").format(card.ref))
             return None
-        question = (f"Delete {card.ref}? Its files are removed from the registry; records "
-                    "that cite it keep the name.")
+        question = self.tr("Delete {0}? Its files are removed from the registry; records "
+                           "that cite it keep the name.").format(card.ref)
         if card.ref in self.active_refs():
-            question += (f"\n\nIt is the active {card.task} model: once it is deleted, the "
-                         f"default {card.task} model takes over (named when it is done).")
-        box = QMessageBox(QMessageBox.Icon.Question, "Delete model", question,
+            question += "\n\n" + self.tr("It is the active {0} model: once it is deleted, the "
+                                          "default {0} model takes over (named when it is done).").format(
+                task_name(card.task))
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Delete model"), question,
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setObjectName("confirmDelete")
         box.setDefaultButton(QMessageBox.StandardButton.No)
@@ -333,13 +425,15 @@ class ModelManagerDialog(QDialog):
 
         def said(card: Any) -> str:
             task = getattr(card, "task", "")
+            deleted = self.tr("Deleted {0}.").format(card.ref)
             if not was_active or not task:
-                return f"Deleted {card.ref}."
+                return deleted
             try:
-                successor = f"{registry.active(task).ref} is now the active {task} model."
+                successor = self.tr("{0} is now the active {1} model.").format(
+                    registry.active(task).ref, task_name(task))
             except ModelLoadError:
-                successor = f"No {task} model is left: train or import one."
-            return f"Deleted {card.ref}. {successor}"
+                successor = self.tr("No {0} model is left: train or import one.").format(task_name(task))
+            return f"{deleted} {successor}"
 
         self._run(lambda progress, cancelled: registry.delete(ref), "delete", said)
 
@@ -347,8 +441,10 @@ class ModelManagerDialog(QDialog):
         card = self.selected()
         if card is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Export model", f"{card.name}-{card.version}{EXPORT_SUFFIX}",
-                                              f"medgui models (*{EXPORT_SUFFIX});;Zip (*.zip)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export model"),
+                                              f"{card.name}-{card.version}{EXPORT_SUFFIX}",
+                                              self.tr("medgui models ({0});;Zip (*.zip)").format(
+                                                  f"*{EXPORT_SUFFIX}"))
         if path:
             self.export_to(Path(path))
 
@@ -358,11 +454,12 @@ class ModelManagerDialog(QDialog):
             return None
         registry, ref = self.registry, card.ref
         return self._run(lambda progress, cancelled: registry.export(ref, dest), "export",
-                         lambda written: f"Exported {ref} to {written}.")
+                         lambda written: self.tr("Exported {0} to {1}.").format(ref, written))
 
     def _choose_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import model", "",
-                                              f"medgui models (*{EXPORT_SUFFIX} *.zip);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Import model"), "",
+                                              self.tr("medgui models ({0});;All files (*)").format(
+                                                  f"*{EXPORT_SUFFIX} *.zip"))
         if path:
             self.import_from(Path(path))
 
@@ -374,8 +471,8 @@ class ModelManagerDialog(QDialog):
         """
         same = already_registered(archive, self.registry)
         if same is not None:
-            show_inline(self.status, f"Not imported: {archive.name} is already in your registry "
-                        f"as {same.ref} (the same files, by their sha256).")
+            show_inline(self.status, self.tr("Not imported: {0} is already in your registry as {1} "
+                                             "(the same files, by their sha256).").format(archive.name, same.ref))
             self.refresh(same.ref)
             return None
         if self._ml is None:
@@ -383,8 +480,8 @@ class ModelManagerDialog(QDialog):
 
             self._ml, self._own_ml = MLService(self), True
         job = self._ml.submit("import_model", {"path": str(archive), "root": str(self.registry.root)})
-        self._watch(job, "import", lambda card: f"Imported {card['name']}@{card['version']}.")
-        show_inline(self.status, f"Checking and importing {archive.name}…", "")
+        self._watch(job, "import", lambda card: self.tr("Imported {0}.").format(f"{card['name']}@{card['version']}"))
+        show_inline(self.status, self.tr("Checking and importing {0}…").format(archive.name), "")
         return job
 
     def _run(self, fn: Any, what: str, done: Any) -> Job:
@@ -395,6 +492,11 @@ class ModelManagerDialog(QDialog):
     def _watch(self, job: Job, what: str, done: Any) -> None:
         self.job = job
         self._selection_changed()
+        title, inline = {
+            "delete": (self.tr("Could not delete the model"), self.tr("Could not delete: {0}")),
+            "export": (self.tr("Could not export the model"), self.tr("Could not export: {0}")),
+            "import": (self.tr("Could not import the model"), self.tr("Could not import: {0}")),
+        }[what]
 
         def on_result(result: Any) -> None:
             show_inline(self.status, done(result), "")
@@ -403,8 +505,7 @@ class ModelManagerDialog(QDialog):
             self.sig_changed.emit()
 
         def on_error(error: JobError) -> None:
-            handle_error(self, f"Could not {what} the model", error,
-                         lambda message: show_inline(self.status, f"Could not {what}: {message}"))
+            handle_error(self, title, error, lambda message: show_inline(self.status, inline.format(message)))
 
         def on_finished() -> None:
             self.job = None

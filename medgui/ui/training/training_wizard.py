@@ -1,7 +1,8 @@
 """The training wizard: from a dataset folder to an evaluated model in the registry.
 
 One ``QWizardPage`` per step (``Pages``); the pages live in ``wizard_pages`` (task,
-data, check, split, imbalance, model) and ``wizard_eval`` (train, evaluate, save).
+data, split, imbalance), ``wizard_check``, ``wizard_model``, ``wizard_train`` and
+``wizard_eval`` (evaluate, save).
 Scans and registry writes run in the ``ThreadRunner``; training runs as the ``train``
 job of ``MLService``'s training process (not the one that classifies), so TensorFlow
 never loads in the GUI process, the window stays responsive and readings go on (see ``benchmarks/bench_training_gui_stall.py``).
@@ -14,14 +15,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from medgui.core.models.card import ModelCard
 from medgui.core.models.registry import Registry
 from medgui.core.training.config import TrainingConfig
 from medgui.core.training.staging import discard_staged
-from medgui.ui.training import wizard_eval, wizard_pages, wizard_train
+from medgui.ui.training import wizard_eval, wizard_model, wizard_pages, wizard_train
 from medgui.ui.training.wizard_check import CheckPage
 from medgui.ui.training.wizard_common import Pages
 from medgui.workers.jobs import Job, ThreadRunner
@@ -66,7 +67,7 @@ class TrainingWizard(QWizard):
         self._save_job: Job | None = None
         self._discard_box: QMessageBox | None = None
         self._discard_confirmed = False
-        self.setWindowTitle("Train a model")
+        self.setWindowTitle(self.tr("Train a model"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.HaveHelpButton, False)
@@ -75,7 +76,7 @@ class TrainingWizard(QWizard):
         self.setPage(Pages.CHECK, CheckPage())
         self.setPage(Pages.SPLIT, wizard_pages.SplitPage())
         self.setPage(Pages.IMBALANCE, wizard_pages.ImbalancePage())
-        self.setPage(Pages.MODEL, wizard_pages.ModelPage())
+        self.setPage(Pages.MODEL, wizard_model.ModelPage())
         self.setPage(Pages.TRAIN, wizard_train.TrainPage())
         self.setPage(Pages.EVALUATE, wizard_eval.EvaluatePage())
         self.setPage(Pages.SAVE, wizard_eval.SavePage())
@@ -131,6 +132,7 @@ class TrainingWizard(QWizard):
             restore_best=bool(f("model.restore_best")),
             kfold=int(f("model.kfold")),
             image_size=int(f("model.image_size")),
+            **self.page(Pages.MODEL).choices(),  # type: ignore[attr-defined]
             vocab_size=int(f("model.vocab_size")),
             seq_len=int(f("model.seq_len")),
         )
@@ -159,20 +161,20 @@ class TrainingWizard(QWizard):
     def discard_question(self) -> str:
         """What closing now would throw away, as a question; "" when nothing would be lost."""
         if self.page(Pages.TRAIN).running:  # type: ignore[attr-defined]
-            return ("A model is training. Stop the training and close the wizard? The run "
-                    "is thrown away.")
+            return self.tr("A model is training. Stop the training and close the wizard? The run "
+                           "is thrown away.")
         if self.outcome is not None and self.saved is None:
-            return ("The trained model has not been saved. Close the wizard and discard it? "
-                    "Press Keep, then Next, to evaluate and save it.")
+            return self.tr("The trained model has not been saved. Close the wizard and discard it? "
+                           "Press Keep, then Next, to evaluate and save it.")
         return ""
 
     def _ask_discard(self, question: str) -> None:
         if self._discard_box is not None:
             return  # already asking
-        box = QMessageBox(QMessageBox.Icon.Question, "Discard the training?", question,
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Discard the training?"), question,
                           QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self)
         box.setObjectName("confirmDiscard")
-        box.button(QMessageBox.StandardButton.Cancel).setText("Keep")
+        box.button(QMessageBox.StandardButton.Cancel).setText(self.tr("Keep"))
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
@@ -213,7 +215,9 @@ def main() -> int:
     wizard.sig_model_saved.connect(lambda card: print(card.ref))
     result = wizard.exec()
     if wizard.saved is not None:
-        QMessageBox.information(None, "Model saved", f"Saved as {wizard.saved.ref}.")
+        translate = QCoreApplication.translate
+        QMessageBox.information(None, translate("TrainingWizard", "Model saved"),
+                                translate("TrainingWizard", "Saved as {0}.").format(wizard.saved.ref))
     ml.shutdown()
     runner.wait()
     del app

@@ -1,4 +1,5 @@
-"""The training wizard's first steps: task, data, check, split, imbalance, model.
+"""The training wizard's first steps: task, data, split, imbalance (check and model have
+modules of their own: ``wizard_check``, ``wizard_model``).
 
 Pages read and write wizard fields (``registerField``) and the wizard's shared state
 (``wizard().scan``); the dataset scan runs in the wizard's ``ThreadRunner``. Nothing
@@ -15,7 +16,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -34,6 +34,7 @@ from medgui.core.training import columns, datasets, splits
 from medgui.core.training import options as training_options
 from medgui.ui.errors import handle_error, show_inline
 from medgui.ui.style import ERROR_STYLE
+from medgui.ui.training.option_texts import option_text
 from medgui.ui.training.wizard_common import (
     Pages,
     fill_table,
@@ -43,17 +44,17 @@ from medgui.ui.training.wizard_common import (
 )
 from medgui.workers.jobs import Latest
 
-__all__ = ["DataPage", "ImbalancePage", "ModelPage", "SplitPage", "TaskPage"]
+__all__ = ["DataPage", "ImbalancePage", "SplitPage", "TaskPage"]
 
 class TaskPage(QWizardPage):
     """Step 1: image or text."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle("What will the model classify?")
-        self.setSubTitle("Pick the kind of data; the later steps adapt to it.")
-        self.image = QRadioButton("Images (chest X-rays, any format the viewer opens)")
-        self.text = QRadioButton("Text (clinical notes: .txt files or a CSV/TSV table)")
+        self.setTitle(self.tr("What will the model classify?"))
+        self.setSubTitle(self.tr("Pick the kind of data; the later steps adapt to it."))
+        self.image = QRadioButton(self.tr("Images (chest X-rays, any format the viewer opens)"))
+        self.text = QRadioButton(self.tr("Text (clinical notes: .txt files or a CSV/TSV table)"))
         self.image.setChecked(True)
         group = QButtonGroup(self)
         group.addButton(self.image)
@@ -71,10 +72,10 @@ class DataPage(QWizardPage):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle("Where is the data?")
+        self.setTitle(self.tr("Where is the data?"))
         self.setSubTitle(" ")
-        self.folder_mode = QRadioButton("A folder with one subfolder per class")
-        self.table_mode = QRadioButton("A CSV/TSV table with a text column and a label column")
+        self.folder_mode = QRadioButton(self.tr("A folder with one subfolder per class"))
+        self.table_mode = QRadioButton(self.tr("A CSV/TSV table with a text column and a label column"))
         self.folder_mode.setChecked(True)
         modes = QButtonGroup(self)
         modes.addButton(self.folder_mode)
@@ -82,7 +83,7 @@ class DataPage(QWizardPage):
         self.path = QLineEdit()
         self.path.setObjectName("dataPath")
         self.path.setPlaceholderText("/path/to/dataset")
-        browse = QPushButton("Browse…")
+        browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse)
         self.text_column = QComboBox()
         self.label_column = QComboBox()
@@ -92,10 +93,10 @@ class DataPage(QWizardPage):
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addWidget(browse)
-        self.columns_box = QGroupBox("Columns")
+        self.columns_box = QGroupBox(self.tr("Columns"))
         form = QFormLayout(self.columns_box)
-        form.addRow("Text column", self.text_column)
-        form.addRow("Label column", self.label_column)
+        form.addRow(self.tr("Text column"), self.text_column)
+        form.addRow(self.tr("Label column"), self.label_column)
         form.addRow(self.columns_status)
         layout = QVBoxLayout(self)
         layout.addWidget(self.folder_mode)
@@ -126,22 +127,25 @@ class DataPage(QWizardPage):
     def _update_subtitle(self) -> None:
         """Describe the layout chosen now (it changes with the folder/table choice)."""
         if self.table_mode.isChecked():
-            self.setSubTitle("A CSV or TSV table with one row per note: a column with the text "
-                             "and a column with its label. The label values become the class names.")
+            self.setSubTitle(self.tr("A CSV or TSV table with one row per note: a column with the text "
+                                     "and a column with its label. The label values become the class "
+                                     "names."))
             self.path.setPlaceholderText("/path/to/notes.csv")
             return
         text = self.wizard() is not None and self.wizard().task() == "text"
-        kind = "text files (.txt)" if text else "images"
-        self.setSubTitle(f"A folder holding one subfolder of {kind} per class; the subfolder "
-                         "names become the class names.")
+        self.setSubTitle(self.tr("A folder holding one subfolder of text files (.txt) per class; the "
+                                 "subfolder names become the class names.") if text else
+                         self.tr("A folder holding one subfolder of images per class; the subfolder "
+                                 "names become the class names."))
         self.path.setPlaceholderText("/path/to/dataset")
 
     def _browse(self) -> None:
         if self.table_mode.isChecked():
-            path, _ = QFileDialog.getOpenFileName(self, "Choose a table", self.path.text(),
-                                                  "Tables (*.csv *.tsv *.txt);;All files (*)")
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a table"), self.path.text(),
+                                                  self.tr("Tables (*.csv *.tsv *.txt);;All files (*)"))
         else:
-            path = QFileDialog.getExistingDirectory(self, "Choose the dataset folder", self.path.text())
+            path = QFileDialog.getExistingDirectory(self, self.tr("Choose the dataset folder"),
+                                                    self.path.text())
         if path:
             self.path.setText(path)
 
@@ -156,18 +160,24 @@ class DataPage(QWizardPage):
 
     def _load_columns(self, path: Path) -> None:
         self._columns_for = str(path)
-        self.columns_status.setText("Reading the header…")
+        self.columns_status.setText(self.tr("Reading the header…"))
         job = self._columns_job.replace(self.wizard().runner.submit(
             lambda progress, cancelled: columns.guess_table_columns(path), kind="table_columns"))
         job.sig_result.connect(self._set_columns)
         job.sig_errored.connect(lambda err: handle_error(
-            self, "Reading the table failed", err, lambda m: show_inline(self.columns_status, m)))
+            self, self.tr("Reading the table failed"), err, lambda m: show_inline(self.columns_status, m)))
 
     def _set_columns(self, guess: columns.ColumnGuess) -> None:
         """Offer the table's columns, the guessed text and label columns chosen."""
-        missing = [what for what, name in (("text", guess.text), ("label", guess.label)) if not name]
-        show_inline(self.columns_status, f"Choose the {' and '.join(missing)} column: no column "
-                    "looks like one." if missing else "", "")
+        if not guess.text and not guess.label:
+            message = self.tr("Choose the text and label column: no column looks like one.")
+        elif not guess.text:
+            message = self.tr("Choose the text column: no column looks like one.")
+        elif not guess.label:
+            message = self.tr("Choose the label column: no column looks like one.")
+        else:
+            message = ""
+        show_inline(self.columns_status, message, "")
         for combo, chosen in ((self.text_column, guess.text), (self.label_column, guess.label)):
             combo.clear()
             combo.addItems(guess.columns)
@@ -185,11 +195,11 @@ class DataPage(QWizardPage):
         path = Path(raw).expanduser()
         if self.table_mode.isChecked():
             ok = path.is_file()
-            self.status.setText("" if ok else "No such file.")
+            self.status.setText("" if ok else self.tr("No such file."))
             cols = self.text_column.currentText(), self.label_column.currentText()
             return ok and all(cols) and cols[0] != cols[1]
         ok = path.is_dir()
-        self.status.setText("" if ok else "No such folder.")
+        self.status.setText("" if ok else self.tr("No such folder."))
         self.status.setStyleSheet("" if ok else ERROR_STYLE)
         return ok
 
@@ -199,9 +209,9 @@ class SplitPage(QWizardPage):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle("Split the data")
-        self.setSubTitle("Each class is split in the same proportions. The test split is kept "
-                         "aside until the evaluation step.")
+        self.setTitle(self.tr("Split the data"))
+        self.setSubTitle(self.tr("Each class is split in the same proportions. The test split is kept "
+                                 "aside until the evaluation step."))
         train, val, test = training_options.SPLIT_DEFAULT
         self.train, self.val, self.test = (self._percent(v) for v in (train, val, test))
         self.seed = QSpinBox()
@@ -209,22 +219,22 @@ class SplitPage(QWizardPage):
         self.seed.setValue(training_options.SEED_DEFAULT)
         self.sum_label = QLabel()
         self.group = QLineEdit()
-        self.group.setPlaceholderText(r"e.g. ^(person\d+)_  (the first group is the patient ID)")
-        self.preview = make_table(["file", "group (patient)"])
+        self.group.setPlaceholderText(self.tr(r"e.g. ^(person\d+)_  (the first group is the patient ID)"))
+        self.preview = make_table([self.tr("file"), self.tr("group (patient)")])
         self.preview.setMaximumHeight(170)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet(ERROR_STYLE)
         self.form = form = QFormLayout()
-        form.addRow("Training %", self.train)
-        form.addRow("Validation %", self.val)
-        form.addRow("Test %", self.test)
+        form.addRow(self.tr("Training %"), self.train)
+        form.addRow(self.tr("Validation %"), self.val)
+        form.addRow(self.tr("Test %"), self.test)
         form.addRow("", self.sum_label)
-        form.addRow("Random seed", self.seed)
-        form.addRow("Group by (regular expression)", self.group)
+        form.addRow(self.tr("Random seed"), self.seed)
+        form.addRow(self.tr("Group by (regular expression)"), self.group)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        self.preview_label = QLabel("Files of one group (patient) never span two splits. Preview:")
+        self.preview_label = QLabel(self.tr("Files of one group (patient) never span two splits. Preview:"))
         layout.addWidget(self.preview_label)
         layout.addWidget(self.preview)
         layout.addWidget(self.message)
@@ -262,13 +272,13 @@ class SplitPage(QWizardPage):
         try:
             re.compile(self.group.text())
         except re.error as exc:
-            return f"Not a valid regular expression: {exc}"
+            return self.tr("Not a valid regular expression: {0}").format(exc)
         return ""
 
     def _changed(self) -> None:
         total = self.total()
         ok = total == 100
-        self.sum_label.setText(f"Total {total} %" + ("" if ok else " — must be 100 %"))
+        self.sum_label.setText((self.tr("Total {0} %") if ok else self.tr("Total {0} % — must be 100 %")).format(total))
         self.sum_label.setStyleSheet("" if ok else ERROR_STYLE)
         error = self.pattern_error()
         self.message.setText(error)
@@ -278,7 +288,7 @@ class SplitPage(QWizardPage):
             pattern = self.group.text() or None
             for item in scan.items[:6]:
                 rows.append([item.name, datasets.group_of(item.name, pattern) if pattern
-                             else "(none: each file on its own)"])
+                             else self.tr("(none: each file on its own)")])
         fill_table(self.preview, rows)
         self.completeChanged.emit()
 
@@ -309,29 +319,29 @@ class ImbalancePage(QWizardPage):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle("Class imbalance and augmentation")
-        self.setSubTitle("A class with fewer examples gets more weight in the loss, so the model "
-                         "does not learn to ignore it. Weights computed on the training split:")
+        self.setTitle(self.tr("Class imbalance and augmentation"))
+        self.setSubTitle(self.tr("A class with fewer examples gets more weight in the loss, so the model "
+                                 "does not learn to ignore it. Weights computed on the training split:"))
         self.radios: dict[str, QRadioButton] = {}
         self.train_labels: list[str] = []
         self.classes: list[str] = []
         group = QButtonGroup(self)
         layout = QVBoxLayout(self)
         for key, label in training_options.IMBALANCE_CHOICES.items():
-            radio = QRadioButton(label)
+            radio = QRadioButton(option_text(label))
             group.addButton(radio)
             layout.addWidget(radio)
             self.radios[key] = radio
             radio.toggled.connect(self._update_table)
         self.radios["weights"].setChecked(True)
-        self.weights = make_table(["class", "training images", "weight"])
+        self.weights = make_table([self.tr("class"), self.tr("training images"), self.tr("weight")])
         self.weights.setMaximumHeight(180)
         layout.addWidget(self.weights)
-        self.augment = QCheckBox("Augment training images")
+        self.augment = QCheckBox(self.tr("Augment training images"))
         self.augment.setChecked(True)
-        self.augment_note = QLabel(training_options.AUGMENTATION_NOTE)
-        self.flip = QCheckBox("Horizontal flip")
-        self.flip_note = QLabel(training_options.FLIP_NOTE)
+        self.augment_note = QLabel(option_text(training_options.AUGMENTATION_NOTE))
+        self.flip = QCheckBox(self.tr("Horizontal flip"))
+        self.flip_note = QLabel(option_text(training_options.FLIP_NOTE))
         for note in (self.augment_note, self.flip_note):
             note.setWordWrap(True)
             note.setStyleSheet("color:#555; margin-left:22px;")
@@ -349,7 +359,8 @@ class ImbalancePage(QWizardPage):
         for w in (self.augment, self.augment_note, self.flip, self.flip_note):
             w.setVisible(image)
         self.weights.setHorizontalHeaderLabels(
-            ["class", "training images" if image else "training texts", "weight"])
+            [self.tr("class"), self.tr("training images") if image else self.tr("training texts"),
+             self.tr("weight")])
         split = self.wizard().page(Pages.SPLIT).compute_split()
         labels, _ = scan_labels(self.wizard(), None)
         self.classes = usable_scan(self.wizard()).classes
@@ -364,113 +375,5 @@ class ImbalancePage(QWizardPage):
             weights = splits.class_weights(self.train_labels, self.classes)
             shown = [f"{weights[k]:.3f}" for k in range(len(self.classes))]
         else:
-            shown = ["1 (not weighted)"] * len(self.classes)
+            shown = [self.tr("1 (not weighted)")] * len(self.classes)
         fill_table(self.weights, [[c, counts[k], shown[k]] for k, c in enumerate(self.classes)])
-
-
-class ModelPage(QWizardPage):
-    """Step 6: architecture and training settings."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setTitle("Model and training settings")
-        self.setSubTitle("The defaults suit a first model; early stopping ends training when "
-                         "the validation loss stops improving.")
-        self.arch = QComboBox()
-        self.arch.setObjectName("architecture")
-        self.epochs = self._int(1, 500)
-        self.batch_size = self._int(1, 1024)
-        self.learning_rate = self._float(1e-6, 1.0, 6, 1e-4)
-        self.dropout = self._float(0.0, 0.9, 2, 0.05)
-        self.weight_decay = self._float(0.0, 0.1, 6, 1e-5)
-        self.patience = self._int(0, 100)
-        self.patience.setSpecialValueText("off")
-        self.restore_best = QCheckBox("Restore the weights of the best validation epoch")
-        self.restore_best.setChecked(True)
-        self.kfold = self._int(0, 20)
-        self.kfold.setSpecialValueText("off")
-        self.kfold.valueChanged.connect(self.completeChanged)
-        self.kfold_error = QLabel("k-fold needs at least 2 folds (or off).")
-        self.kfold_error.setStyleSheet(ERROR_STYLE)
-        self.kfold_error.hide()
-        self.image_size = self._int(32, 512)
-        self.image_size.setSingleStep(32)
-        self.vocab_size = self._int(100, 200_000)
-        self.seq_len = self._int(10, 2000)
-        self.form = QFormLayout()
-        self.form.addRow("Architecture", self.arch)
-        self.form.addRow("Epochs", self.epochs)
-        self.form.addRow("Batch size", self.batch_size)
-        self.form.addRow("Learning rate", self.learning_rate)
-        self.form.addRow("Dropout", self.dropout)
-        self.form.addRow("Weight decay", self.weight_decay)
-        self.form.addRow("Early-stopping patience (epochs)", self.patience)
-        self.form.addRow("", self.restore_best)
-        self.form.addRow("k-fold cross-validation (folds)", self.kfold)
-        self.form.addRow("Image size (pixels)", self.image_size)
-        self.form.addRow("Vocabulary size", self.vocab_size)
-        self.form.addRow("Sequence length (tokens)", self.seq_len)
-        note = QLabel("k-fold trains k extra models on the training data and reports the mean and "
-                      "spread of each metric, before the final model is trained.")
-        note.setWordWrap(True)
-        note.setStyleSheet("color:#555;")
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.kfold_error)
-        layout.addWidget(note)
-        layout.addStretch(1)
-        for name in ("epochs", "batch_size", "learning_rate", "dropout", "weight_decay",
-                     "patience", "restore_best", "kfold", "image_size", "vocab_size", "seq_len"):
-            widget = getattr(self, name)
-            # QWizard knows QSpinBox's "value" but not QDoubleSpinBox's: name it.
-            prop = "checked" if isinstance(widget, QCheckBox) else "value"
-            self.registerField(f"model.{name}", widget, prop)
-        self._task = ""
-
-    @staticmethod
-    def _int(lo: int, hi: int) -> QSpinBox:
-        spin = QSpinBox()
-        spin.setRange(lo, hi)
-        return spin
-
-    @staticmethod
-    def _float(lo: float, hi: float, decimals: int, step: float) -> QDoubleSpinBox:
-        spin = QDoubleSpinBox()
-        spin.setDecimals(decimals)
-        spin.setRange(lo, hi)
-        spin.setSingleStep(step)
-        return spin
-
-    def architecture(self) -> str:
-        return str(self.arch.currentData())
-
-    def validatePage(self) -> bool:
-        return self.isComplete()
-
-    def isComplete(self) -> bool:
-        ok = self.kfold.value() != 1
-        self.kfold_error.setVisible(not ok)
-        return ok and self.arch.currentIndex() >= 0
-
-    def initializePage(self) -> None:
-        task = self.wizard().task()
-        if task == self._task:
-            return  # keep what the user set when coming back
-        self._task = task
-        d = training_options.DEFAULTS[task]
-        self.arch.clear()
-        for name, label in training_options.ARCHITECTURES[task].items():
-            self.arch.addItem(label, name)
-        self.arch.setCurrentIndex(self.arch.findData(d.architecture))
-        self.epochs.setValue(d.epochs)
-        self.batch_size.setValue(d.batch_size)
-        self.learning_rate.setValue(d.learning_rate)
-        self.dropout.setValue(d.dropout)
-        self.weight_decay.setValue(d.weight_decay)
-        self.patience.setValue(d.patience)
-        self.image_size.setValue(d.image_size)
-        self.vocab_size.setValue(d.vocab_size)
-        self.seq_len.setValue(d.seq_len)
-        for widget, shown in ((self.image_size, task == "image"), (self.vocab_size, task == "text"),
-                              (self.seq_len, task == "text")):
-            self.form.setRowVisible(widget, shown)

@@ -8,8 +8,10 @@ window's status bar (``TrainingWizard.sig_progress_text``).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from medgui.core.models import leftovers
 from medgui.ui.errors import handle_error
 from medgui.ui.style import ERROR_STYLE
 from medgui.ui.training.charts import TrainingCurves
@@ -28,20 +31,21 @@ from medgui.workers.jobs import Job, JobError
 def format_eta(seconds: float | None, early_stopping: bool = False) -> str:
     """The time left. With early stopping the run may end well before its last epoch, so
     the estimate (which assumes every epoch runs) is given as an upper bound."""
+    translate = QCoreApplication.translate
     if seconds is None or seconds < 0:
-        return "estimating time remaining…"
+        return translate("TrainPage", "estimating time remaining…")
     seconds = int(round(seconds))
     if seconds < 60:
-        text = f"about {seconds} s"
+        text = translate("TrainPage", "about {0} s").format(seconds)
     elif seconds < 3600:
         minutes, seconds = divmod(seconds, 60)
-        text = f"about {minutes} min {seconds:02d} s"
+        text = translate("TrainPage", "about {0} min {1} s").format(minutes, f"{seconds:02d}")
     else:
         hours, minutes = divmod(seconds // 60, 60)
-        text = f"about {hours} h {minutes:02d} min"
+        text = translate("TrainPage", "about {0} h {1} min").format(hours, f"{minutes:02d}")
     if early_stopping:
-        return f"at most {text} remaining (early stopping may end it sooner)"
-    return f"{text} remaining"
+        return translate("TrainPage", "at most {0} remaining (early stopping may end it sooner)").format(text)
+    return translate("TrainPage", "{0} remaining").format(text)
 
 
 class TrainPage(QWizardPage):
@@ -49,15 +53,15 @@ class TrainPage(QWizardPage):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle("Training")
-        self.setSubTitle("The model trains in a process of its own; the main window, "
-                         "readings and records stay usable meanwhile.")
+        self.setTitle(self.tr("Training"))
+        self.setSubTitle(self.tr("The model trains in a process of its own; the main window, "
+                                 "readings and records stay usable meanwhile."))
         self.phase = QLabel()
         self.curves = TrainingCurves()
         self.progress = QProgressBar()
         self.progress.setObjectName("trainProgress")
         self.eta = QLabel()
-        self.cancel_button = QPushButton("Cancel training")
+        self.cancel_button = QPushButton(self.tr("Cancel training"))
         self.cancel_button.setObjectName("cancelTraining")
         self.cancel_button.clicked.connect(self.cancel)
         self.status = QLabel()
@@ -87,11 +91,14 @@ class TrainPage(QWizardPage):
         self.curves.clear()
         self._phase_key = None
         self.progress.setRange(0, 0)
-        self.eta.setText("starting…")
-        self.phase.setText("Starting the training process (loading TensorFlow)…")
+        self.eta.setText(self.tr("starting…"))
+        self.phase.setText(self.tr("Starting the training process (loading TensorFlow)…"))
         self.status.setText("")
         self.status.setStyleSheet("")
         self.config = wizard.build_config()
+        # Working folders of runs that crashed or were killed (a claimed one is kept).
+        wizard.runner.submit(lambda progress, cancelled: leftovers.clean_training(),
+                             kind="clean-training")
         # The training process, not the analysis one: readings go on meanwhile (cancel() above).
         job = wizard.ml.submit(wizard.train_kind, {"config": self.config.to_json()})
         job.sig_progress.connect(self._on_progress)
@@ -120,7 +127,7 @@ class TrainPage(QWizardPage):
 
     def cancel(self) -> None:
         if self.job is not None and not self.job.done:
-            self.status.setText("Cancelling…")
+            self.status.setText(self.tr("Cancelling…"))
             self.job.cancel()
 
     def cleanupPage(self) -> None:
@@ -136,13 +143,13 @@ class TrainPage(QWizardPage):
             self._phase_key = key
         epoch, epochs = info.get("epoch"), info.get("epochs")
         if phase == "kfold":
-            title = f"Cross-validation: fold {info.get('fold')} of {info.get('folds')}"
+            title = self.tr("Cross-validation: fold {0} of {1}").format(info.get("fold"), info.get("folds"))
         elif phase == "train":
-            title = "Training the model"
+            title = self.tr("Training the model")
         else:
             title = str(info.get("message") or phase).capitalize()
         if epoch and epochs:
-            title += f" — epoch {epoch} of {epochs}"
+            title = self.tr("{0} — epoch {1} of {2}").format(title, epoch, epochs)
         self.phase.setText(title)
         self.curves.update_from_progress(info)
         batches, batch = info.get("batches") or 0, info.get("batch") or 0
@@ -152,42 +159,48 @@ class TrainPage(QWizardPage):
             self.progress.setValue(done)
             self.eta.setText(format_eta(info.get("eta_s"), self.early_stopping))
             self._tell(f"{title} ({self.eta.text()})")
-        elif info.get("total"):  # the scan before training
-            self.progress.setRange(0, int(info["total"]))
+        elif info.get("total") and int(info.get("done") or 0) < int(info["total"]):
+            self.progress.setRange(0, int(info["total"]))  # the scan before training
             self.progress.setValue(int(info.get("done") or 0))
-        elif phase == "evaluate":
+        else:
+            # Scan done, splitting, loading TensorFlow, evaluating: no measure of how far
+            # along, so busy rather than a full bar that says "done".
             self.progress.setRange(0, 0)
-            self.eta.setText("")
+            if phase == "evaluate":
+                self.eta.setText("")
 
     def _on_result(self, outcome: dict[str, Any]) -> None:
         self.wizard().outcome = outcome
+        if outcome.get("staging_dir"):  # ours until saved or discarded: no cleaner may take it
+            leftovers.claim(Path(outcome["staging_dir"]))
         ev = outcome.get("evaluation") or {}
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
-        self.eta.setText("done")
-        self.phase.setText("Training finished")
-        self._tell("Training finished: the wizard shows the evaluation")
-        self.status.setText(f"Finished. Test accuracy {ev.get('accuracy', float('nan')):.3f}: "
-                            "press Next for the full evaluation.")
+        self.eta.setText(self.tr("done"))
+        self.phase.setText(self.tr("Training finished"))
+        self._tell(self.tr("Training finished: the wizard shows the evaluation"))
+        self.status.setText(self.tr("Finished. Test accuracy {0}: press Next for the full evaluation.")
+                            .format(f"{ev.get('accuracy', float('nan')):.3f}"))
         self.completeChanged.emit()
 
     def _on_error(self, error: JobError) -> None:
         def inline(message: str) -> None:
-            self.status.setText(f"Training failed: {message} Go Back to change the settings.")
+            self.status.setText(self.tr("Training failed: {0} Go Back to change the settings.").format(message))
             self.status.setStyleSheet(ERROR_STYLE)
 
-        self.phase.setText("Training failed")
+        failed = self.tr("Training failed")
+        self.phase.setText(failed)
         self.eta.setText("")
-        self._tell("Training failed")
-        handle_error(self, "Training failed", error, inline)
+        self._tell(failed)
+        handle_error(self, failed, error, inline)
 
     def _on_cancelled(self) -> None:
         # The heading and the estimate described the run; it is over.
-        self.phase.setText("Training cancelled")
+        self.phase.setText(self.tr("Training cancelled"))
         self.eta.setText("")
-        self._tell("Training cancelled")
-        self.status.setText("Cancelled — nothing was registered. Go Back to change the settings, "
-                            "or Next from the Model step to train again.")
+        self._tell(self.tr("Training cancelled"))
+        self.status.setText(self.tr("Cancelled — nothing was registered. Go Back to change the settings, "
+                                    "or Next from the Model step to train again."))
 
     def _on_finished(self) -> None:
         self.job = None

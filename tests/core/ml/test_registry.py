@@ -174,3 +174,16 @@ def test_delete_user_model_but_never_a_shipped_one(tmp_path, model_files):
     assert reg.active("image").ref == "default-cnn@1"  # falls back to the shipped model
     # The deleted number is not handed out again.
     assert reg.register(_staging(tmp_path, model_files, tag="c"), _card()).ref == "chest@3"
+
+
+def test_a_model_warned_as_chance_is_never_the_fallback(tmp_path, model_files):
+    reg = _registry(tmp_path)
+    warned = _card(name="useless")
+    warned.metrics["warnings"] = ["No better than chance: AUC 0.50 (95% CI 0.50-0.50) includes 0.5."]
+    reg.register(_staging(tmp_path, model_files, tag="w"), warned)
+    with pytest.raises(ModelLoadError, match="no better than chance"):
+        reg.active("image")
+    reg.register(_staging(tmp_path, model_files, tag="ok"), _card(name="useful"))
+    assert reg.active("image").ref == "useful@1"
+    reg.activate("useless@1")  # an explicit choice (the GUI and CLI confirm it first) stands
+    assert reg.active("image").ref == "useless@1"

@@ -14,8 +14,8 @@ pytest.importorskip("tensorflow")
 
 from medgui.core.errors import Cancelled, DatasetError, ModelLoadError, TrainingError  # noqa: E402
 from medgui.core.ml import modelio  # noqa: E402
+from medgui.core.ml.evaluate import evaluate_model  # noqa: E402
 from medgui.core.ml.train import (  # noqa: E402
-    evaluate_model,
     register_outcome,
     register_staged,
     run_training,

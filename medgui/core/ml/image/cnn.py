@@ -50,11 +50,17 @@ def seed_cnn(n_classes: int, input_size: int = 224, dropout: float = 0.0, **_: A
     return keras.Model(inputs, outputs, name="seed_cnn")
 
 
-def _sep_block(x: Any, filters: int, strides: int, name: str) -> Any:
+BN_MOMENTUM = 0.9
+"""Batch-norm moving-average momentum. Keras's 0.99 leaves the inference statistics near
+their initial values after a few dozen steps, which is all a clinic's 100 images give:
+such a model answered one class for everything (issue #10). 0.9 settles in ~20 steps."""
+
+
+def _sep_block(x: Any, filters: int, strides: int, name: str, momentum: float = BN_MOMENTUM) -> Any:
     x = layers.SeparableConv2D(
         filters, 3, strides=strides, padding="same", use_bias=False, name=f"{name}_sepconv"
     )(x)
-    x = layers.BatchNormalization(name=f"{name}_bn")(x)
+    x = layers.BatchNormalization(momentum=momentum, name=f"{name}_bn")(x)
     return layers.ReLU(name=f"{name}_relu")(x)
 
 
@@ -63,6 +69,7 @@ def compact_cnn(
     input_size: int = 224,
     dropout: float = 0.3,
     width: int = 32,
+    bn_momentum: float = BN_MOMENTUM,
     **_: Any,
 ) -> keras.Model:
     """The default image model: strided stem + separable conv blocks + global pooling.
@@ -73,17 +80,18 @@ def compact_cnn(
     input_size : side of the square grayscale input.
     dropout : dropout rate before the output layer.
     width : channels after the first down-sampling; doubled at each later stage.
+    bn_momentum : batch-norm momentum (``BN_MOMENTUM``).
     """
     inputs = keras.Input((input_size, input_size, 1), name="image")
     # A full conv on the single input channel is cheap and gives the separable blocks
     # enough channels to work with; stride 2 halves the cost of everything after it.
     x = layers.Conv2D(width // 2, 3, strides=2, padding="same", use_bias=False, name="stem_conv")(inputs)
-    x = layers.BatchNormalization(name="stem_bn")(x)
+    x = layers.BatchNormalization(momentum=bn_momentum, name="stem_bn")(x)
     x = layers.ReLU(name="stem_relu")(x)
     filters = width
     for stage in range(1, 5):
-        x = _sep_block(x, filters, 2, f"stage{stage}a")
-        x = _sep_block(x, filters, 1, f"stage{stage}b")
+        x = _sep_block(x, filters, 2, f"stage{stage}a", bn_momentum)
+        x = _sep_block(x, filters, 1, f"stage{stage}b", bn_momentum)
         filters *= 2
     # Grad-CAM reads the last conv feature map; name it so it is easy to find.
     x = layers.Activation("linear", name="last_conv")(x)

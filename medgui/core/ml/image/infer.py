@@ -9,7 +9,9 @@ The Keras forward pass is traced once per model into a ``tf.function`` with a fi
 input signature (any batch size, one graph): ``model.predict`` builds a data pipeline
 on every call and costs ~10x more than the network itself for one image.
 
-Results are those of ``medgui.core.runtime.image`` (see its module doc).
+Results are those of ``medgui.core.runtime.image`` (see its module doc): both runtimes
+share ``BaseImageClassifier``, so a card's calibration map, its ``preprocessing.normalise``
+and its population apply to Keras readings exactly as to those of the export.
 """
 
 from __future__ import annotations
@@ -131,7 +133,7 @@ def classify_image_job(payload: dict[str, Any], progress: ProgressFn, cancelled:
             raise MedguiError("no image to classify: the request names no file")
         path = str(payload["path"])
         # The viewer shows the full-resolution decode; the model needs only its input.
-        x, image = read_for_model(path, clf.input_size, int(payload.get("frame", 0)))
+        x, image = read_for_model(path, clf.input_size, int(payload.get("frame", 0)), normalise=clf.normalise)
     if cancelled():
         raise Cancelled("classification cancelled")
     t1 = time.perf_counter()

@@ -24,12 +24,35 @@ from medgui.core.ml.progress import CancelledFn, ProgressCallback, ProgressFn
 # changes, as positioning and exposure vary. No horizontal flip: the heart is on the
 # left, and a mirrored chest is not a plausible radiograph.
 AUGMENTATION = {"rotation_deg": 7.0, "shift": 0.06, "zoom": 0.10, "contrast": 0.15, "hflip": False}
+# Photometric changes a film from another machine, exposure or export brings: gamma,
+# brightness, blur or sharpening, and sensor noise, drawn per image (``photometric``).
+PHOTOMETRIC: dict[str, float] = {"gamma_log": 0.35, "brightness": 0.08, "blur_min": -0.5, "blur_max": 1.0,
+                                  "noise_std": 0.03}
 
 
-def _load_input(path: str, size: int) -> np.ndarray:
+def photometric(x: tf.Tensor, seed: int = 0) -> tf.Tensor:
+    """Random per-image gamma, brightness, blur/sharpen and Gaussian noise on a [0, 1] batch.
+
+    ``x``: ``(batch, h, w, 1)`` float32. Blur mixes the image with its 3x3 box blur by a
+    weight from ``blur_min`` to ``blur_max`` (negative sharpens). Returns values in [0, 1].
+    """
+    p = PHOTOMETRIC
+    shape = (tf.shape(x)[0], 1, 1, 1)
+
+    def draw(lo: float, hi: float, k: int) -> tf.Tensor:
+        return tf.random.uniform(shape, lo, hi, seed=seed + k)
+
+    x = tf.pow(tf.clip_by_value(x, 1e-6, 1.0), tf.exp(draw(-p["gamma_log"], p["gamma_log"], 11)))
+    x = x + draw(-p["brightness"], p["brightness"], 12)
+    x = x + draw(p["blur_min"], p["blur_max"], 13) * (tf.nn.avg_pool2d(x, 3, 1, "SAME") - x)
+    x = x + tf.random.normal(tf.shape(x), seed=seed + 14) * draw(0.0, p["noise_std"], 15)
+    return tf.clip_by_value(x, 0.0, 1.0)
+
+
+def _load_input(path: str, size: int, normalise: str = "none") -> np.ndarray:
     from medgui.core.imaging.preprocess import load_model_input
 
-    return np.asarray(load_model_input(path, size=size), dtype=np.float32)
+    return np.asarray(load_model_input(path, size=size, normalise=normalise), dtype=np.float32)
 
 
 def _augmenter(seed: int, input_size: int) -> keras.Sequential:
@@ -54,6 +77,7 @@ def build_image_dataset(
     seed: int = 0,
     input_size: int = 224,
     cache: bool = False,
+    normalise: str = "none",
 ) -> tf.data.Dataset:
     """A batched ``tf.data`` pipeline of ``(x, label)`` (or ``x`` when ``labels`` is None).
 
@@ -63,10 +87,11 @@ def build_image_dataset(
     labels : class index per path, or None for inference.
     batch_size : images per batch.
     training : shuffle each epoch (with ``seed``).
-    augment : apply ``AUGMENTATION`` (only meaningful with ``training``).
+    augment : apply ``AUGMENTATION`` and ``photometric`` (only meaningful with ``training``).
     seed : seed for shuffling and augmentation.
     input_size : side of the model input; must match what ``load_model_input`` yields.
     cache : keep decoded images in memory after the first epoch (float32, 200 kB each).
+    normalise : intensity standardisation (``preprocess.NORMALISATIONS``), as the card states.
 
     Files are decoded in parallel threads as the model consumes them; a file that
     cannot be read fails the pipeline with the ``ImageLoadError`` naming it.
@@ -78,7 +103,7 @@ def build_image_dataset(
         raise DatasetError(f"{len(paths)} images but {len(labels)} labels")
 
     def load(path: tf.Tensor) -> tf.Tensor:
-        x = tf.numpy_function(lambda p: _load_input(p.decode(), input_size), [path], tf.float32, stateful=False)
+        x = tf.numpy_function(lambda p: _load_input(p.decode(), input_size, normalise), [path], tf.float32, stateful=False)
         x.set_shape((input_size, input_size, 1))
         return x
 
@@ -99,7 +124,7 @@ def build_image_dataset(
     if training and augment:
         aug = _augmenter(seed, input_size)
         ds = ds.map(
-            lambda x, y: (tf.clip_by_value(aug(x, training=True), 0.0, 1.0), y),
+            lambda x, y: (photometric(tf.clip_by_value(aug(x, training=True), 0.0, 1.0), seed), y),
             num_parallel_calls=tf.data.AUTOTUNE,
         )
     return ds.prefetch(tf.data.AUTOTUNE)

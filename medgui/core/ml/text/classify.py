@@ -40,6 +40,7 @@ from medgui.core.runtime.session import cached, use_export
 from medgui.core.runtime.text import DEFAULT_RELIABILITY, ExportedTextModel
 from medgui.core.text import negation
 from medgui.core.text import tokens as textprep
+from medgui.core.training.calibration import apply_calibration
 
 # The public face of text models, from ``textmodel`` (which imports TensorFlow) on first use.
 _FROM_TEXTMODEL = ("ARCHITECTURE_LABELS", "DEFAULT_SEQ_LEN", "DEFAULT_VOCAB_SIZE", "TEXT_ARCHITECTURES",
@@ -222,7 +223,8 @@ class TextClassifier:
         -------
         dict
             ``label`` (None when it cannot be classified reliably), ``reliable``,
-            ``reason``, ``probabilities`` (every class), ``top`` ([label, p] pairs),
+            ``reason``, ``probabilities`` (every class; through the card's calibration map
+            when it has one, ``calibrated`` says so), ``top`` ([label, p] pairs),
             ``model`` / ``model_name`` / ``model_version``, counts (``n_tokens``, ``read_tokens``,
             ``known_tokens``, ``oov_fraction``, ``truncated``) and ``tokens``: one entry
             per token with ``text`` (as written), ``start``/``end`` (offsets into
@@ -245,6 +247,9 @@ class TextClassifier:
             probs = self._occlusion_probs(window, occluded)
         else:
             probs = self.predict(self._inputs(window, occluded))
+        raw = probs[0]  # the network's own: what the gate was fitted on
+        if self.card.calibration:  # what the user sees, the occluded copies included
+            probs = apply_calibration(probs, self.card.calibration)
         p = probs[0]
         best = int(np.argmax(p))
         weight_of: dict[str, float] = {}
@@ -261,6 +266,7 @@ class TextClassifier:
             "reliable": reliable,
             "reason": reason,
             "probabilities": {c: float(p[i]) for i, c in enumerate(self.card.classes)},
+            "calibrated": bool(self.card.calibration),
             "top": [[self.card.classes[i], float(p[i])] for i in order],
             "model": self.card.ref,
             "model_name": self.card.name,
@@ -284,7 +290,7 @@ class TextClassifier:
             "warnings": warnings,
         }
         # Not a clinical note, or a specialty the model does not know: label withheld.
-        return apply_verdict(result, None if self.gate is None else self.gate.assess(text, p, tokens))
+        return apply_verdict(result, None if self.gate is None else self.gate.assess(text, raw, tokens))
 
     def _reliability(self, n: int, known: int) -> tuple[bool, str]:
         if known < self.min_known:
