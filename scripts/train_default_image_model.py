@@ -162,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
                             "by_patient": cohort["by_patient"], "validations": cohort["summary"],
                             **({"levers": json.loads(args.levers.read_text())} if args.levers else {})}
             card.training["data"] = str(args.data)
+            card.data_fingerprint["source"] = f"{args.data.name} minus the cohort-like hold-out"
             card.training["cohort_holdout"] = cohort["holdout"]
             card.training["script"] = "scripts/train_default_image_model.py"
             card.training["command"] = "python " + shlex.join(
@@ -215,14 +216,17 @@ def cohort_validation(outcome: Any, config: Any, held: list[Path], held_y: list[
                                     "PNEUMONIA", seed=seed)
     report["reliability"] = reliability_curve(y[rep], apply_calibration(raw[rep], calibration))
     report["ece"] = report["reliability"]["ece"]
-    report["calibration"] = {"method": calibration["method"], "source": calibration["fit"]["source"],
+    report["calibration"] = {"method": calibration["method"],
+                             "source": f"Platt map fitted on the cohort-like calibration half ({len(cal)} films); "
+                                       "ECE measured on the report half",
                              "split": "cohort-like report half", "n": len(rep),
                              "ece_before": reliability_curve(y[rep], raw[rep])["ece"], "ece_after": report["ece"]}
     report.update({"split": "cohort-like report half", "evaluated_on": (
         f"cohort-like hold-out (lowest-numbered 20 % of patients per acquisition batch), report half: "
         f"{len(rep)} films of patients never used for training, calibration or the threshold"),
-        "threshold_rule": config.threshold_rule + ", on calibrated probabilities of the cohort-like "
-                          "calibration half"})
+        "threshold_rule": (f"Youden's J optimum on the calibrated probabilities of the cohort-like calibration "
+                           f"half ({len(cal)} films), lowered if needed to keep sensitivity >= "
+                           f"{config.min_sensitivity:g}")})
     y_test, test_raw = outcome.predictions["test"]  # the scan's classes are sorted: CLASSES order
     by_patient = evaluate_probabilities(y_test, apply_calibration(test_raw, calibration), list(CLASSES), threshold,
                                         "PNEUMONIA", seed=seed)

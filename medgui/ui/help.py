@@ -88,7 +88,7 @@ def shortcuts_html(rows: list[tuple[str, str]]) -> str:
 
 
 def models_html(cards: dict[str, ModelCard | None]) -> str:
-    from medgui.ui.training.model_manager import card_html  # the manager's card view
+    from medgui.ui.training.card_view import card_html  # the manager's card view
 
     intro = _tr("<h1>Active models</h1><p>The models medgui uses now. Change them in "
                 "<b>Models → Model manager…</b>.</p>")

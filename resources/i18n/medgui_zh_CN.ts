@@ -1285,7 +1285,7 @@
 <context>
     <name>ModelManagerDialog</name>
     <message>
-        <location filename="../../medgui/ui/training/model_manager.py" line="+48"/>
+        <location filename="../../medgui/ui/training/model_manager.py" line="+47"/>
         <source>name</source>
         <extracomment>The table&apos;s headers, by column (``COLUMNS`` are the keys).</extracomment>
         <translation>名称</translation>
@@ -1306,18 +1306,18 @@
         <translation>创建时间</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+56"/>
+        <location filename="../../medgui/ui/training/card_view.py" line="+74"/>
+        <location filename="../../medgui/ui/training/model_manager.py" line="+1"/>
         <source>active</source>
         <translation>当前使用</translation>
     </message>
     <message>
-        <location line="-55"/>
+        <location filename="../../medgui/ui/training/model_manager.py" line="+1"/>
         <source>source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location filename="../../medgui/ui/training/card_view.py" line="-53"/>
         <source>image</source>
         <extracomment>A task key as the user reads it.</extracomment>
         <translation>影像</translation>
@@ -1494,7 +1494,7 @@
         <translation>此模型可能不比随机水平好。</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location filename="../../medgui/ui/training/model_manager.py" line="+40"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>

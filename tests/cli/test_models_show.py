@@ -13,7 +13,7 @@ def show(capsys, ref: str) -> str:
 
 
 def test_shipped_image_model_shows_auc_split_and_data(capsys):
-    out = show(capsys, "pneumonia-cnn")
+    out = show(capsys, "pneumonia-cnn@1")
     lines = out.splitlines()
     assert "validation metrics (by patient): accuracy 0.973; macro_f1 0.966; auc 0.998" in lines
     assert "test metrics" not in out  # they are validation figures, and the card says so
@@ -34,3 +34,28 @@ def test_shipped_text_model_shows_test_split_baseline_and_data(capsys):
     data = next(line for line in lines if line.startswith("data: "))
     assert data.startswith("data: 1,296 examples (Cardiovascular / Pulmonary 285, ")
     assert "sha256 d69eb6777272" in data
+
+
+def test_the_default_image_model_states_both_validations_calibration_and_population(capsys):
+    out = show(capsys, "pneumonia-cnn")  # the newest version: the default
+    lines = out.splitlines()
+    assert lines[0].startswith("pneumonia-cnn@2")
+    assert any(line.startswith("cohort-like report half metrics: accuracy") for line in lines)
+    assert "population: Children aged 1 to 5 years" in out and "age range 1-5 years" in out
+    assert "probabilities: calibrated, Platt scaling" in out
+    assert any(line.startswith("threshold: P(PNEUMONIA) (calibrated) >= 0.8") for line in lines)
+    assert "calibration half" in out and "?" not in out
+
+
+def test_the_default_image_models_card_keeps_its_validations_and_levers():
+    from medgui.core.models.registry import Registry
+
+    card = Registry().get("pneumonia-cnn@2")
+    both = card.metrics["validations"]
+    assert set(both) == {"cohort_like", "by_patient"}
+    for figures in both.values():
+        assert figures["auc"] >= 0.97 and figures["sensitivity"] >= 0.93 and figures["ece"] <= 0.05
+    assert both["cohort_like"]["specificity"] >= 0.90
+    assert card.preprocessing["normalise"] == "clahe" and card.calibration["method"] == "platt"
+    assert card.population["age_years"] == [1, 5]
+    assert card.metrics["levers"]["batch_holdout"]["results"] and card.metrics["warnings"] == []

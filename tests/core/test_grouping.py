@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from medgui.core.training.datasets import group_of, scan_folder
@@ -100,3 +102,18 @@ def test_preview_of_a_pattern_the_user_typed():
     preview = preview_pattern(KERMANY, r"(person\d+)_")
     assert (preview.n_files, preview.n_matched, preview.n_groups, preview.largest_group) == (15, 7, 4, 3)
     assert preview.examples[0] == ("person12_bacteria_3.jpeg", "person12")
+
+
+def test_a_random_kermany_sample_with_one_film_per_normal_patient_is_still_grouped_right():
+    """Seen on a 300-film sample: IM patients had one film each, so the IM kind was dropped
+    and "letters and number" took the batch prefix NORMAL2 as one 41-film patient."""
+    names = ([f"person{i}_bacteria_{j}.jpeg" for i in range(1, 40) for j in range(2)]
+             + [f"NORMAL2-IM-{1000 + i:04d}-0001.jpeg" for i in range(20)]
+             + [f"IM-{100 + i:04d}-0001.jpeg" for i in range(15)])
+    proposal = propose_pattern(names)
+    assert proposal is not None
+    groups = dict(proposal.examples)
+    found = {re.search(proposal.pattern, n).group(1) for n in names}
+    assert "NORMAL2" not in found and "NORMAL2-IM-1000" in found and "IM-0100" in found
+    assert proposal.n_groups == 39 + 20 + 15 and proposal.largest_group == 2
+    assert all(g != "NORMAL2" for g in groups.values())

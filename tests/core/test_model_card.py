@@ -14,7 +14,9 @@ from medgui.core.training.metrics import evaluate_probabilities
 
 # ... plus "gate": the applicability gate's figures (core.ml.gate_fit, scripts/build_gates.py).
 PROVENANCE = {"split", "evaluated_on", "caveat", "threshold_rule", "migrated", "at_0.5", "baseline", "gate",
-              "cv", "ci_method"}
+              "cv", "ci_method",
+              # run_training's calibration summary; the image script's second validation and levers
+              "calibration", "by_patient", "validations", "levers"}
 
 
 def _card(**kw) -> ModelCard:

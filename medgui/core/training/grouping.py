@@ -28,8 +28,12 @@ KEY_PATTERNS: tuple[tuple[str, str], ...] = (
     ("IM-number, optionally prefixed (Kermany)", r"(?:[A-Za-z]+\d*-)?IM-\d+(?=-\d)"),
     ("patient number", r"[Pp]atient[_-]?\d+(?=[_.-])"),
     ("numeric prefix", r"\d+(?=[_-])"),
-    ("letters and number", r"[A-Za-z]+\d+(?=[_-])"),
+    # Not the batch prefix of an IM key (``NORMAL2-IM-0123-...``): that one names no patient.
+    ("letters and number", r"[A-Za-z]+\d+(?=[_-])(?!-IM-)"),
 )
+SPECIFIC_KINDS = 3
+"""The first kinds name a patient by their shape alone: they take part even when every
+patient has one file in this folder; the generic ones must show files sharing a key."""
 MIN_SHARE = 0.1
 """A key kind must match at least this share of the names to take part."""
 MIN_COVERED = 0.5
@@ -87,9 +91,11 @@ def propose_pattern(names: Sequence[str], n_examples: int = 6) -> GroupingPropos
     bodies: list[str] = []
     kinds: list[str] = []
     found: dict[str, str] = {}
-    for kind, body in KEY_PATTERNS:
+    for k, (kind, body) in enumerate(KEY_PATTERNS):
         groups = _groups(left, body)
-        if len(groups) < max(2, MIN_SHARE * len(names)) or len(set(groups.values())) >= len(groups):
+        if len(groups) < max(2, MIN_SHARE * len(names)):
+            continue
+        if k >= SPECIFIC_KINDS and len(set(groups.values())) >= len(groups):
             continue
         bodies.append(body)
         kinds.append(kind)
