@@ -1787,7 +1787,7 @@
 <context>
     <name>PredictionPanel</name>
     <message>
-        <location filename="../../medgui/ui/imaging/prediction_panel.py" line="+40"/>
+        <location filename="../../medgui/ui/imaging/prediction_panel.py" line="+45"/>
         <source>Decision support only — not a diagnosis. Review the image yourself.</source>
         <translation>仅供辅助决策——不是诊断。请亲自审阅图像。</translation>
     </message>
@@ -1922,7 +1922,37 @@
         <translation>不适用：此图像超出了模型的训练范围。</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+16"/>
+        <source>{0} years</source>
+        <translation>{0} 岁</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>{0} months</source>
+        <translation>{0} 个月</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>{0} weeks</source>
+        <translation>{0} 周</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0} days</source>
+        <translation>{0} 天</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0} years or older</source>
+        <translation>{0} 岁或以上</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the patient&apos;s age ({0}) is outside the model&apos;s training population (ages {1}-{2} years)</source>
+        <translation>患者年龄（{0}）超出模型训练人群的年龄范围（{1}-{2} 岁）</translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>Timing: {0}</source>
         <translation>耗时：{0}</translation>
     </message>

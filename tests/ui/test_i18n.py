@@ -225,3 +225,14 @@ def test_the_borderline_rule_template_says_what_core_says(qapp):
     from medgui.ui.imaging.prediction_panel import borderline_rule
 
     assert borderline_rule() == BORDERLINE_RULE
+
+
+def test_the_population_warning_core_writes_reads_chinese(qtbot, chinese):
+    from medgui.ui.imaging.prediction_panel import PredictionPanel
+
+    panel = PredictionPanel()
+    qtbot.addWidget(panel)
+    warning = "the patient's age (62 years) is outside the model's training population (ages 1-5 years)"
+    assert panel.warning_text(warning) == "患者年龄（62 岁）超出模型训练人群的年龄范围（1-5 岁）"
+    older = "the patient's age (90 years or older) is outside the model's training population (ages 1-5 years)"
+    assert "90 岁或以上" in panel.warning_text(older)

@@ -54,3 +54,18 @@ def test_a_withheld_calibrated_reading_hides_the_note_until_shown_anyway(qtbot):
     assert not panel.calibration_note.isVisible()
     panel.show_anyway()
     assert panel.calibration_note.isVisible()
+
+
+def test_the_population_warning_is_shown_in_the_interface_language(qtbot):
+    from medgui.core.imaging.population import population_warning
+    from medgui.ui.imaging.prediction_panel import PredictionPanel
+
+    class Film:  # what population_warning reads: header tags
+        tags = [type("Tag", (), {"keyword": "PatientAge", "value": "062Y"})()]
+
+    panel = PredictionPanel()
+    qtbot.addWidget(panel)
+    warning = population_warning(Film(), {"age_years": [1, 5]})
+    assert warning == "the patient's age (62 years) is outside the model's training population (ages 1-5 years)"
+    assert panel.warning_text(warning) == warning  # English: the same words, rebuilt from their parts
+    assert panel.warning_text("BodyPartExamined is HIP") == "BodyPartExamined is HIP"
