@@ -111,9 +111,12 @@ def test_an_adult_dicom_read_by_a_pediatric_model_carries_a_warning_and_a_readin
     job = classify_image_job({"path": str(adult), "model": card.ref}, lambda _: None, lambda: False)
     for result in (by_path[str(adult)], job):
         assert result["warnings"] == [warning]
+        assert result["age_outside"] == {"amount": 45, "unit": "year", "older": False, "ages": [1.0, 5.0],
+                                         "text": warning}  # its parts, for an interface's own words
         # A caution, not a withheld reading: the label stands and the gate had no say.
         assert result["label"] in tiny_onnx.CLASSES and result["reliable"] is True
     assert by_path[str(child)]["warnings"] == [] and by_path[str(png)]["warnings"] == []
+    assert by_path[str(child)]["age_outside"] is None and by_path[str(png)]["age_outside"] is None
     # The same film read by a model that states no population: nothing to warn about.
     other = get_image_classifier(tiny_onnx.register_image("no-population").ref)
     assert next(other.classify_paths([adult]))["warnings"] == []

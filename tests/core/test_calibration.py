@@ -8,7 +8,6 @@ import pytest
 from medgui.core.training.calibration import (
     apply_calibration,
     calibrate_for_use,
-    calibrated_threshold,
     expected_calibration_error,
     fit_calibration,
     reliability_curve,
@@ -68,17 +67,6 @@ def test_maps_keep_the_ranking_and_single_rows_work():
         assert np.all(np.diff(out[order, 1]) >= -1e-12)
         assert np.allclose(apply_calibration(p[0], calib), out[0])
     assert np.array_equal(apply_calibration(p, None), p)
-
-
-def test_threshold_maps_to_the_same_calls():
-    y, p = overconfident(seed=5)
-    calib = fit_calibration(y, p, "platt")
-    t = 0.7
-    t_cal = calibrated_threshold(t, calib)
-    calls_raw = p[:, 1] >= t
-    calls_cal = apply_calibration(p, calib)[:, 1] >= t_cal - 1e-12
-    assert (calls_raw == calls_cal).mean() > 0.999
-    assert calibrated_threshold(t, None) == t
 
 
 def test_three_classes_get_a_temperature_and_small_splits_get_none():

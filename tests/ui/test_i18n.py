@@ -232,7 +232,10 @@ def test_the_population_warning_core_writes_reads_chinese(qtbot, chinese):
 
     panel = PredictionPanel()
     qtbot.addWidget(panel)
-    warning = "the patient's age (62 years) is outside the model's training population (ages 1-5 years)"
-    assert panel.warning_text(warning) == "患者年龄（62 岁）超出模型训练人群的年龄范围（1-5 岁）"
-    older = "the patient's age (90 years or older) is outside the model's training population (ages 1-5 years)"
-    assert "90 岁或以上" in panel.warning_text(older)
+    text = "the patient's age (62 years) is outside the model's training population (ages 1-5 years)"
+    outside = {"amount": 62, "unit": "year", "older": False, "ages": [1.0, 5.0], "text": text}
+    assert panel.warning_text(text, outside) == "患者年龄（62 岁）超出模型训练人群的年龄范围（1-5 岁）"
+    older = {**outside, "amount": 90, "older": True, "text": "the patient's age (90 years or older) is ..."}
+    assert "90 岁或以上" in panel.warning_text(older["text"], older)
+    infant = {**outside, "amount": 8, "unit": "month", "text": "the patient's age (8 months) is ..."}
+    assert "8 个月" in panel.warning_text(infant["text"], infant)

@@ -57,15 +57,17 @@ def test_a_withheld_calibrated_reading_hides_the_note_until_shown_anyway(qtbot):
 
 
 def test_the_population_warning_is_shown_in_the_interface_language(qtbot):
-    from medgui.core.imaging.population import population_warning
-    from medgui.ui.imaging.prediction_panel import PredictionPanel
+    from medgui.core.imaging.population import age_outside
 
-    class Film:  # what population_warning reads: header tags
+    class Film:  # what age_outside reads: header tags
         tags = [type("Tag", (), {"keyword": "PatientAge", "value": "062Y"})()]
 
     panel = PredictionPanel()
     qtbot.addWidget(panel)
-    warning = population_warning(Film(), {"age_years": [1, 5]})
-    assert warning == "the patient's age (62 years) is outside the model's training population (ages 1-5 years)"
-    assert panel.warning_text(warning) == warning  # English: the same words, rebuilt from their parts
-    assert panel.warning_text("BodyPartExamined is HIP") == "BodyPartExamined is HIP"
+    outside = age_outside(Film(), {"age_years": [1, 5]})
+    assert outside == {"amount": 62, "unit": "year", "older": False, "ages": [1.0, 5.0], "text": (
+        "the patient's age (62 years) is outside the model's training population (ages 1-5 years)")}
+    assert panel.warning_text(outside["text"], outside) == outside["text"]  # English: rebuilt, same words
+    assert panel.warning_text("BodyPartExamined is HIP", outside) == "BodyPartExamined is HIP"
+    panel.show_result(reading(0.96, warnings=[outside["text"]], age_outside=outside))
+    assert "the patient's age (62 years)" in panel.applicability.text()

@@ -188,7 +188,7 @@ class _Trainer:
         return model, info
 
     def _start_weights(self) -> Any:
-        """A fresh copy of the start model's network for ``start_from="xray"``, else None.
+        """The start model's network, freshly loaded, for ``start_from="xray"``; else None.
 
         Falls back to random weights (said in ``start_info``, which the card keeps) when no
         shipped X-ray model is installed or its input differs from this run's."""
@@ -200,15 +200,15 @@ class _Trainer:
             self.start_info = {"from": "scratch"}
             return None
         card = transfer.start_model()
-        problem = None
+        pre = (card.preprocessing or {}) if card is not None else {}
         if card is None:
             problem = "no shipped chest X-ray model is installed"
+        elif int(pre.get("size") or 0) != c.image_size or pre.get("normalise", "none") != c.normalise:
+            problem = (f"{card.ref} reads {pre.get('size')} px images with '{pre.get('normalise', 'none')}' "
+                       f"intensity; this run uses {c.image_size} px with '{c.normalise}'")
         else:
-            pre = card.preprocessing or {}
-            if int(pre.get("size") or 0) != c.image_size or pre.get("normalise", "none") != c.normalise:
-                problem = (f"{card.ref} reads {pre.get('size')} px images with '{pre.get('normalise', 'none')}' "
-                           f"intensity; this run uses {c.image_size} px with '{c.normalise}'")
-        if problem is not None or card is None:
+            problem = ""
+        if card is None or problem:
             self.start_info = {"from": "scratch", "requested": "xray", "reason": problem}
             return None
         model = modelio.load_model(card)
@@ -352,7 +352,7 @@ def run_training(config: TrainingConfig, progress: ProgressFn | None = None,
         raise Cancelled()
     evaluation = evaluate_probabilities(y[test], test_probs, scan.classes, threshold, positive,
                                         seed=config.seed)
-    evaluation["calibration"] = _calibration_summary(calibration, y[test], test_raw, test_probs)
+    evaluation["calibration"] = _calibration_summary(calibration, y[test], test_raw, evaluation.get("ece"))
     evaluation.update(_provenance(config, sizes["test"], positive is not None, scan.grouping))
     if config.task == "text":
         # The simple model next to every text model: nobody ships what a linear model beats.
@@ -392,12 +392,13 @@ def run_training(config: TrainingConfig, progress: ProgressFn | None = None,
 
 
 def _calibration_summary(calibration: dict[str, Any] | None, y: np.ndarray, raw: np.ndarray,
-                         calibrated: np.ndarray) -> dict[str, Any]:
-    """ECE on the test split before and after the stored map (or why there is none)."""
+                         ece_after: float | None) -> dict[str, Any]:
+    """ECE on the test split before and after the stored map (``ece_after``: the evaluation's
+    own, on calibrated probabilities), or why there is no map."""
     if not len(y):
         return {"method": None, "note": "no test split"}
     out: dict[str, Any] = {"split": "test", "n": int(len(y)), "ece_before": expected_calibration_error(y, raw),
-                           "ece_after": expected_calibration_error(y, calibrated)}
+                           "ece_after": ece_after}
     if calibration is None:
         out.update(method=None, note="validation split too small to fit a calibration map; "
                                      "probabilities are the network's own")

@@ -43,7 +43,7 @@ import numpy as np
 from medgui.core.errors import Cancelled, MedguiError, ModelLoadError
 from medgui.core.gate.runtime import apply_verdict, check_image, load_image_gate
 from medgui.core.imaging.loader import XRayImage, applicability_warnings
-from medgui.core.imaging.population import population_warning
+from medgui.core.imaging.population import age_outside
 from medgui.core.imaging.preprocess import model_input, read_for_model
 from medgui.core.models.card import ModelCard
 from medgui.core.runtime.session import ExportedModel, cached
@@ -119,9 +119,10 @@ class BaseImageClassifier:
     def make_result(
         self, path: str | None, probs: np.ndarray, heatmap: np.ndarray | None = None,
         timing_ms: dict[str, float] | None = None, warnings: Sequence[str] = (),
-        verdict: Any = None,
+        verdict: Any = None, outside: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """The result dict; ``verdict`` (``gate.check_image``) may withhold the label."""
+        """The result dict; ``verdict`` (``gate.check_image``) may withhold the label;
+        ``outside`` is ``population.age_outside``'s finding (its text is among ``warnings``)."""
         result = {
             "path": path,
             "label": self.label_for(probs),
@@ -129,6 +130,7 @@ class BaseImageClassifier:
             "calibrated": bool(self.card.calibration),
             # Who the model was trained on (the card's population), shown with every reading.
             "population": dict(self.card.population or {}),
+            "age_outside": outside,
             "threshold": self.card.threshold,
             "positive_class": self.card.positive_class,
             "model": self.card.ref,
@@ -153,11 +155,12 @@ class BaseImageClassifier:
             return x
         return model_input(source, self.input_size)
 
-    def reading_warnings(self, source: Any, header: list[str]) -> list[str]:
-        """The header's warnings, plus the population warning (which leaves the reading
-        standing: it goes after the gate, which withholds readings with header warnings)."""
-        age = population_warning(source, self.card.population) if isinstance(source, XRayImage) else None
-        return [*header, age] if age else header
+    def reading_warnings(self, source: Any, header: list[str]) -> tuple[list[str], dict[str, Any] | None]:
+        """The header's warnings plus the population warning (which leaves the reading
+        standing: it goes after the gate, which withholds readings with header warnings),
+        and the population finding itself (``population.age_outside``) or None."""
+        outside = age_outside(source, self.card.population) if isinstance(source, XRayImage) else None
+        return ([*header, outside["text"]] if outside else header), outside
 
     def classify_image(
         self, image: XRayImage | np.ndarray, path: str | None = None, heatmap: bool = False,
@@ -190,7 +193,8 @@ class BaseImageClassifier:
         warnings = applicability_warnings(image) if isinstance(image, XRayImage) else []
         verdict = check_image(self.gate, image, self.gate_input(image, x), warnings)
         timing["gate"] = (time.perf_counter() - t3) * 1e3
-        return self.make_result(path, probs, cam, timing, self.reading_warnings(image, warnings), verdict)
+        reading_warnings, outside = self.reading_warnings(image, warnings)
+        return self.make_result(path, probs, cam, timing, reading_warnings, verdict, outside)
 
     def classify_paths(
         self, paths: Sequence[str | Path], batch_size: int = 32, workers: int = 2,
@@ -203,7 +207,7 @@ class BaseImageClassifier:
         decoded at reduced size (``preprocess.read_for_model``). A file that cannot be
         read yields ``{"path", "error"}`` and the others go on.
         """
-        def load(p: str | Path) -> tuple[np.ndarray, list[str], Any] | MedguiError:
+        def load(p: str | Path) -> tuple[np.ndarray, tuple[list[str], Any], Any] | MedguiError:
             try:
                 x, source = read_for_model(p, self.input_size, normalise=self.normalise)
                 warnings = applicability_warnings(source) if isinstance(source, XRayImage) else []
@@ -230,7 +234,9 @@ class BaseImageClassifier:
                     by_index = dict(zip(inputs, probs, strict=True))
                 for i, p in enumerate(chunk):
                     if i in by_index:
-                        yield self.make_result(str(p), by_index[i], warnings=inputs[i][1], verdict=inputs[i][2])
+                        (warnings, outside), verdict = inputs[i][1], inputs[i][2]
+                        yield self.make_result(str(p), by_index[i], warnings=warnings, verdict=verdict,
+                                               outside=outside)
                     else:
                         yield {"path": str(p), "error": str(loaded[i])}
 

@@ -166,19 +166,6 @@ def fit_calibration(y_true: Sequence[int] | np.ndarray, probs: Any, method: str 
     return calib
 
 
-def calibrated_threshold(threshold: float, calibration: Mapping[str, Any] | None, positive_index: int = 1) -> float:
-    """The threshold on calibrated P(positive) that makes the same calls as ``threshold`` on raw P.
-
-    Both maps are monotone in P(positive) for two classes, so the calls do not change.
-    """
-    if not calibration:
-        return float(threshold)
-    row = np.zeros(2)
-    row[positive_index] = threshold
-    row[1 - positive_index] = 1.0 - threshold
-    return float(apply_calibration(row, calibration)[positive_index])
-
-
 MIN_CALIBRATION = {"examples": 30, "per_class": 5, "platt_per_class": 20}
 """Fewest held-out examples (and per class) a map is fitted on; Platt needs more than a
 temperature (two parameters against one)."""

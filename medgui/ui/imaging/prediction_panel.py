@@ -9,7 +9,6 @@ mark where the decision threshold falls on it.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
@@ -36,10 +35,6 @@ from medgui.ui.style import (
     WARNING_COLOR,
     WARNING_STYLE,
 )
-
-# core.imaging.population's warning, recognised to be shown translated.
-_AGE_WARNING = re.compile(r"the patient's age \((\d+) (year|month|week|day)s?( or older)?\) is outside the "
-                          r"model's training population \(ages ([\d.]+)-([\d.]+) years\)")
 
 # The English source texts; shown through QCoreApplication.translate("PredictionPanel", ...).
 NOTICE = QT_TRANSLATE_NOOP("PredictionPanel",
@@ -333,7 +328,7 @@ class PredictionPanel(QWidget):
         if warnings:
             self.applicability.setText(
                 self.tr("This model reads chest radiographs; this reading may not apply: {0}.").format(
-                    "; ".join(self.warning_text(w) for w in warnings)))
+                    "; ".join(self.warning_text(w, result.get("age_outside")) for w in warnings)))
             self.applicability.show()
         self.heatmap_check.setEnabled(result.get("heatmap") is not None)
         if result.get("reliable") is False:
@@ -356,18 +351,19 @@ class PredictionPanel(QWidget):
         self.heatmap_check.setChecked(False)
         self.heatmap_check.setEnabled(False)
 
-    def warning_text(self, warning: str) -> str:
-        """A reading warning in the interface language: the population warning core writes
-        (``core.imaging.population``) is rebuilt from its parts; others stay as written."""
-        m = _AGE_WARNING.fullmatch(warning)
-        if not m:
+    def warning_text(self, warning: str, outside: dict[str, Any] | None = None) -> str:
+        """A reading warning in the interface language: the population warning is worded
+        here from its parts (``outside``, ``population.age_outside``); others stay as written."""
+        if not outside or warning != outside.get("text"):
             return warning
-        n, unit, older, lo, hi = m.groups()
         units = {"year": self.tr("{0} years"), "month": self.tr("{0} months"), "week": self.tr("{0} weeks"),
                  "day": self.tr("{0} days")}
-        age = (self.tr("{0} years or older") if older else units[unit]).format(n)
+        template = self.tr("{0} years or older") if outside.get("older") else units.get(outside.get("unit"), "")
+        if not template:
+            return warning
+        lo, hi = outside["ages"]
         return self.tr("the patient's age ({0}) is outside the model's training population "
-                       "(ages {1}-{2} years)").format(age, lo, hi)
+                       "(ages {1}-{2} years)").format(template.format(outside["amount"]), f"{lo:g}", f"{hi:g}")
 
     def show_anyway(self) -> None:
         """Reveal a withheld reading's probabilities (and heatmap) under a red banner."""

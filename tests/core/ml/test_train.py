@@ -58,6 +58,9 @@ def test_image_training_evaluates_on_the_test_split(image_run, image_data):
     assert ev["accuracy"] >= 0.8 and ev["auc"] >= 0.8  # brightness + a square: easy
     assert ev["threshold"] == card.threshold and card.metrics["accuracy"] == ev["accuracy"]
     assert set(ev) >= {"macro_f1", "per_class", "confusion_matrix", "auc_ci", "roc", "sensitivity", "specificity"}
+    # The calibration summary: before and after the map (none fits on so small a validation split).
+    assert ev["calibration"]["ece_after"] == ev["ece"] and 0 <= ev["calibration"]["ece_before"] <= 1
+    assert ev["calibration"]["method"] is None and card.calibration is None
     assert card.preprocessing["size"] == 32
     assert card.training["seed"] == 3 and card.training["architecture"] == "seed_cnn"
     assert card.data_fingerprint["n_items"] == 48 and len(card.data_fingerprint["sha256"]) == 64
